@@ -1,0 +1,55 @@
+// The injected environment: the only way the deterministic core reaches time, chance, timers, storage and logs.
+// The realtime runtime binds it to the wall clock, timers and files; the simulation runtime binds it to a virtual
+// clock, a seeded PRNG and in-memory storage, so the same node code runs unchanged under both.
+
+/** A scheduled task that can be cancelled before it runs. */
+export interface TimerHandle {
+  cancel(): void;
+}
+
+/** Log levels in Redis's order; the character is what Redis prints in its log line. */
+export type LogLevel = 'debug' | 'verbose' | 'notice' | 'warning';
+
+/** Byte storage for one node's files (nodes.conf, appendonly.aof, dump.rdb), addressed by file name. */
+export interface Storage {
+  /** Reads a whole file, or null when it does not exist. */
+  read(name: string): Buffer | null;
+  /** Replaces a file atomically (write to a temporary name, then rename), as Redis does for RDB and nodes.conf. */
+  writeAtomic(name: string, data: Buffer): void;
+  /** Appends to a file, creating it when missing. */
+  append(name: string, data: Buffer): void;
+  /** Makes appended data durable (fsync); a no-op in memory. */
+  sync(name: string): void;
+  /** Removes a file if it exists. */
+  remove(name: string): void;
+  /** Whether a file exists. */
+  exists(name: string): boolean;
+}
+
+/** Everything time-, chance- and I/O-shaped that a node needs. */
+export interface Env {
+  /** Milliseconds since the Unix epoch (virtual in the simulation). */
+  now(): number;
+  /** A uniformly distributed float in [0, 1) from the runtime's generator (seeded in the simulation). */
+  random(): number;
+  /** Runs `task` after `delayMs` milliseconds of (virtual or real) time. */
+  schedule(delayMs: number, task: () => void): TimerHandle;
+  /** The node's file storage. */
+  storage: Storage;
+  /** Writes one log line; the runtime adds Redis's `pid:role date level` prefix. */
+  log(level: LogLevel, role: string, message: string): void;
+  /** The process id Redis reports in INFO and log lines. */
+  pid: number;
+  /** The executable path reported by INFO (`executable:`). */
+  executable: string;
+  /** The config file path reported by INFO (`config_file:`), empty when none. */
+  configFile: string;
+}
+
+/** Returns `count` random lowercase hex characters drawn from env.random(), as Redis's getRandomHexChars does. */
+export function randomHex(env: Pick<Env, 'random'>, count: number): string {
+  const digits = '0123456789abcdef';
+  let out = '';
+  for (let i = 0; i < count; i++) out += digits[Math.floor(env.random() * 16)];
+  return out;
+}

@@ -1,0 +1,204 @@
+// One client connection's state and request loop: parse, dispatch, encode, flush. Mirrors the parts of Redis's
+// `client` struct that are visible to users (CLIENT LIST fields, MULTI, RESP version, reply mode, db).
+
+import { OutputBuffer } from '../protocol/output-buffer.js';
+import { ProtocolError } from '../protocol/protocol-error.js';
+import { encodeReply, type RespVersion } from '../protocol/reply-encoder.js';
+import { error, type Reply } from '../protocol/reply.js';
+import { RequestParser } from '../protocol/request-parser.js';
+import type { Command } from './command-table.js';
+import type { Connection } from './connection.js';
+import type { Database } from './database.js';
+import { processCommand } from './dispatch.js';
+import type { RedisNode } from './node.js';
+
+/** A queued transaction (MULTI … EXEC). */
+export interface MultiState {
+  readonly queue: { command: Command; args: string[] }[];
+  /** A command was rejected while queuing, so EXEC must answer EXECABORT. */
+  aborted: boolean;
+}
+
+/** CLIENT REPLY mode. */
+export type ReplyMode = 'on' | 'off' | 'skip';
+
+/** Why a session is not reading requests right now. */
+export type Hold = 'none' | 'paused' | 'blocked';
+
+/** A connected client. The session is also the context every command handler receives. */
+export class ClientSession {
+  readonly id: number;
+  readonly createdAt: number;
+  name = '';
+  resp: RespVersion = 2;
+  db: Database;
+  authenticated: boolean;
+  multi: MultiState | null = null;
+  /** WATCHed keys as `db\0key`; `watchDirty` is set when one of them changes (CLIENT_DIRTY_CAS). */
+  readonly watched = new Set<string>();
+  watchDirty = false;
+  replyMode: ReplyMode = 'on';
+  /** Set by CLIENT REPLY SKIP: the next command's reply is dropped. */
+  skipNext = false;
+  noEvict = false;
+  /** CLIENT LIST `cmd=`: the last command run, as `name` or `container|sub`. */
+  lastCommand = 'NULL';
+  lastInteraction: number;
+  /** Subscribed channels and patterns (counted by CLIENT LIST `sub=`/`psub=`). */
+  readonly channels = new Set<string>();
+  readonly patterns = new Set<string>();
+  /** Rewritten arguments to propagate to AOF/replicas instead of the request (rewriteClientCommandVector). */
+  propagateAs: string[] | null = null;
+  closing = false;
+  hold: Hold = 'none';
+
+  private readonly parser: RequestParser;
+  private readonly out = new OutputBuffer();
+  /** A parsed request waiting for a CLIENT PAUSE to end. */
+  private pending: string[] | null = null;
+  private closed = false;
+  inputBytes = 0;
+  outputBytes = 0;
+
+  constructor(
+    readonly node: RedisNode,
+    readonly connection: Connection | null,
+    id: number,
+  ) {
+    this.id = id;
+    this.createdAt = node.now();
+    this.lastInteraction = this.createdAt;
+    this.db = node.databases[0]!;
+    this.authenticated = !node.authRequired();
+    this.parser = new RequestParser({
+      maxBulkLength: () => node.config.getNumber('proto-max-bulk-len'),
+      authRequired: () => !this.authenticated,
+    });
+  }
+
+  /** The (cached) time the current command runs at. */
+  get now(): number {
+    return this.node.commandTime;
+  }
+
+  /** Whether this client is a pub/sub subscriber (RESP2 subscribed mode). */
+  get subscribed(): boolean {
+    return this.channels.size + this.patterns.size > 0;
+  }
+
+  /** Feeds bytes received from the connection and runs every complete request in them. */
+  receive(chunk: Buffer): void {
+    if (this.closed) return;
+    this.inputBytes += chunk.length;
+    this.node.stats.netInputBytes += chunk.length;
+    this.parser.push(chunk);
+    this.lastInteraction = this.node.now();
+    this.processInput();
+  }
+
+  /** Runs buffered requests until the input runs dry or the client is held (paused, blocked) or closing. */
+  processInput(): void {
+    try {
+      while (!this.closing && this.hold === 'none') {
+        const args = this.pending ?? this.parser.next();
+        this.pending = null;
+        if (args === null) break;
+        if (this.node.mustPause(this, args)) {
+          this.pending = args;
+          this.hold = 'paused';
+          break;
+        }
+        const reply = processCommand(this, args);
+        if (reply !== undefined) this.reply(reply);
+      }
+    } catch (e) {
+      if (!(e instanceof ProtocolError)) throw e;
+      this.node.logProtocolError(this, e);
+      this.reply(error(`ERR ${e.message}`));
+      this.closeAfterReply();
+    }
+    this.flush();
+  }
+
+  /** Resumes a client held by CLIENT PAUSE or a blocking command. */
+  resume(): void {
+    this.hold = 'none';
+    this.processInput();
+  }
+
+  /** Queues a reply, honouring CLIENT REPLY OFF/SKIP. */
+  reply(reply: Reply): void {
+    if (this.replyMode === 'off') return;
+    if (this.skipNext) {
+      this.skipNext = false;
+      return;
+    }
+    encodeReply(reply, this.resp, this.out);
+  }
+
+  /** Sends an out-of-band message now (pub/sub, a blocked client's reply): it bypasses CLIENT REPLY. */
+  pushNow(reply: Reply): void {
+    encodeReply(reply, this.resp, this.out);
+    this.flush();
+  }
+
+  /** Writes queued replies to the connection. */
+  flush(): void {
+    if (this.closed) return;
+    this.node.beforeReply();
+    if (this.out.size > 0) {
+      const data = this.out.take();
+      this.outputBytes += data.length;
+      this.node.stats.netOutputBytes += data.length;
+      this.connection?.write(data);
+    }
+    if (this.closing) this._close();
+  }
+
+  /** Closes the connection once the replies queued so far, and the current one, are flushed (CLIENT_CLOSE_AFTER_REPLY). */
+  closeAfterReply(): void {
+    this.closing = true;
+  }
+
+  /** Returns the session to a fresh connection's state (RESET, resetCommand in networking.c). */
+  resetState(): void {
+    if (this.multi !== null) this.multi = null;
+    this.node.unwatchAll(this);
+    this.node.unsubscribeAll(this);
+    this.db = this.node.databases[0]!;
+    this.resp = 2;
+    this.name = '';
+    this.replyMode = 'on';
+    this.skipNext = false;
+    this.noEvict = false;
+    this.authenticated = !this.node.authRequired();
+  }
+
+  /** Closes the connection now (CLIENT KILL, shutdown). */
+  kill(): void {
+    this.closing = true;
+    this._close();
+  }
+
+  /** Called by the runtime when the peer went away. */
+  disconnected(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.closing = true;
+    this.node.clientGone(this);
+  }
+
+  /** Bytes received but not yet parsed (CLIENT LIST `qbuf=`). */
+  get queryBufferLength(): number {
+    return this.parser.buffered();
+  }
+
+  // --- internal ---
+
+  private _close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.connection?.close();
+    this.node.clientGone(this);
+  }
+}

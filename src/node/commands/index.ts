@@ -1,0 +1,27 @@
+// Every command family; the command table is built from this list.
+
+import { stringsCommands } from './strings.js';
+import { keysCommands } from './keys.js';
+import { connectionCommands } from './connection.js';
+import { serverCommands } from './server.js';
+import { clientCommands } from './client.js';
+import { configCommands } from './config-commands.js';
+import { debugCommands } from './debug.js';
+import { commandCommands } from './command-info.js';
+import { transactionsCommands } from './transactions.js';
+import { infoCommands } from './info-command.js';
+import type { CommandFamily } from '../command-table.js';
+
+/** All families, in registration order. */
+export const ALL_COMMAND_FAMILIES: readonly CommandFamily[] = [
+  stringsCommands,
+  keysCommands,
+  connectionCommands,
+  serverCommands,
+  clientCommands,
+  configCommands,
+  debugCommands,
+  commandCommands,
+  transactionsCommands,
+  infoCommands,
+];

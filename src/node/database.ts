@@ -1,0 +1,288 @@
+// One numbered database: the keyspace with its expiry, lazy and active, with Redis's semantics (db.c, expire.c).
+// Keys are latin1 strings. Every entry carries a scan sequence number so that SCAN keeps Redis's guarantee — a key
+// present for the whole iteration is returned — across deletions and growth, without a hash-bucket cursor.
+
+import { Errors, fail } from './errors.js';
+import type { CollectionValue, Value } from './values.js';
+
+/** What a database tells its node about; the node forwards to WATCH, keyspace events, AOF and replicas. */
+export interface DatabaseHooks {
+  /** The time that decides expiry: the node caches one per command, like Redis. */
+  now(): number;
+  /** A key was written or deleted (signalModifiedKey). */
+  modified(db: Database, key: string): void;
+  /** A key was deleted because it had expired (lazily or by the active cycle). */
+  expired(db: Database, key: string): void;
+  /** Whether expired keys may be deleted here (false on a replica, which waits for its master's DEL). */
+  mayDeleteExpired(): boolean;
+}
+
+/** One key's slot in the keyspace. */
+export class Entry {
+  /** Absolute expiry time in ms, or 0 for none. */
+  expiresAt = 0;
+  constructor(
+    public value: Value,
+    /** Position in scan order; never reused. */
+    readonly seq: number,
+    /** Last access time in ms (OBJECT IDLETIME). */
+    public accessedAt: number,
+  ) {}
+}
+
+/** The result of one SCAN step. */
+export interface ScanPage {
+  cursor: number;
+  keys: string[];
+}
+
+/** A numbered keyspace with expiry. */
+export class Database {
+  private entries = new Map<string, Entry>();
+  /** Keys that have an expiry, for the active expire cycle. */
+  private volatile = new Set<string>();
+  /** Scan order: keys by ascending seq, with `undefined` tombstones for deleted keys. */
+  private order: (string | undefined)[] = [];
+  private orderSeq: number[] = [];
+  private tombstones = 0;
+  private nextSeq = 1;
+  private volatileIterator: IterableIterator<string> | null = null;
+
+  constructor(
+    readonly id: number,
+    private readonly hooks: DatabaseHooks,
+  ) {}
+
+  /** Number of keys, counting expired keys not yet reclaimed (like DBSIZE). */
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** Number of keys with an expiry (INFO keyspace `expires=`). */
+  get volatileCount(): number {
+    return this.volatile.size;
+  }
+
+  /** Looks a key up for reading or writing, reclaiming it first if it has expired. */
+  lookup(key: string): Entry | undefined {
+    const entry = this.entries.get(key);
+    if (entry === undefined) return undefined;
+    if (entry.expiresAt !== 0 && this.hooks.now() > entry.expiresAt) {
+      if (this.hooks.mayDeleteExpired()) this._expire(key);
+      return undefined;
+    }
+    return entry;
+  }
+
+  /** The value of a key, or undefined when missing or expired. */
+  get(key: string): Value | undefined {
+    return this.lookup(key)?.value;
+  }
+
+  /** The string at a key, undefined when missing; fails with WRONGTYPE for other types. */
+  getString(key: string): string | undefined {
+    const v = this.lookup(key)?.value;
+    if (v === undefined || typeof v === 'string') return v;
+    return fail(Errors.wrongType());
+  }
+
+  /** The collection of the given type at a key, undefined when missing; fails with WRONGTYPE otherwise. */
+  getCollection<T extends CollectionValue>(key: string, type: T['type']): T | undefined {
+    const v = this.lookup(key)?.value;
+    if (v === undefined) return undefined;
+    if (typeof v !== 'string' && v.type === type) return v as T;
+    return fail(Errors.wrongType());
+  }
+
+  /** Whether a live key exists. */
+  has(key: string): boolean {
+    return this.lookup(key) !== undefined;
+  }
+
+  /** Stores a value; the expiry is cleared unless `keepTtl`. Returns the entry. */
+  set(key: string, value: Value, keepTtl = false): Entry {
+    const entry = this.lookup(key);
+    if (entry !== undefined) {
+      entry.value = value;
+      if (!keepTtl && entry.expiresAt !== 0) {
+        entry.expiresAt = 0;
+        this.volatile.delete(key);
+      }
+      this.hooks.modified(this, key);
+      return entry;
+    }
+    if (this.entries.has(key)) this._remove(key); // expired, but kept on a replica
+    const created = new Entry(value, this.nextSeq++, this.hooks.now());
+    this.entries.set(key, created);
+    this.order.push(key);
+    this.orderSeq.push(created.seq);
+    this.hooks.modified(this, key);
+    return created;
+  }
+
+  /** Deletes a key; returns whether it existed (and was live). */
+  delete(key: string): boolean {
+    if (this.lookup(key) === undefined) return false;
+    this._remove(key);
+    this.hooks.modified(this, key);
+    return true;
+  }
+
+  /** Signals an in-place change to a key's value (for WATCH and friends). */
+  touch(key: string): void {
+    this.hooks.modified(this, key);
+  }
+
+  /** The absolute expiry in ms of a live key, 0 if it has none, or undefined when missing. */
+  expiryOf(key: string): number | undefined {
+    return this.lookup(key)?.expiresAt;
+  }
+
+  /** Sets or clears (0) the expiry of an existing key; returns false when the key is missing. */
+  setExpiry(key: string, at: number): boolean {
+    const entry = this.lookup(key);
+    if (entry === undefined) return false;
+    entry.expiresAt = at;
+    if (at === 0) this.volatile.delete(key);
+    else this.volatile.add(key);
+    this.hooks.modified(this, key);
+    return true;
+  }
+
+  /** All live keys, in scan order. */
+  *keys(): IterableIterator<string> {
+    const now = this.hooks.now();
+    for (const [key, entry] of this.entries) {
+      if (entry.expiresAt === 0 || now <= entry.expiresAt) yield key;
+    }
+  }
+
+  /** Every entry including expired ones, for persistence (which writes expiries as they are). */
+  rawEntries(): IterableIterator<[string, Entry]> {
+    return this.entries.entries();
+  }
+
+  /**
+   * One SCAN step from `cursor` visiting about `count` keys (live or not; callers filter), returning the next cursor
+   * (0 when done). Cursors are scan sequence numbers, so keys that exist throughout are returned exactly once.
+   */
+  scan(cursor: number, count: number): ScanPage {
+    const keys: string[] = [];
+    let i = _lowerBound(this.orderSeq, cursor);
+    const n = this.order.length;
+    for (; i < n && keys.length < count; i++) {
+      const key = this.order[i];
+      if (key !== undefined) keys.push(key);
+    }
+    while (i < n && this.order[i] === undefined) i++;
+    return { cursor: i < n ? this.orderSeq[i]! : 0, keys };
+  }
+
+  /** A random live key, or undefined when empty (RANDOMKEY); `random` is the node's generator. */
+  randomKey(random: () => number): string | undefined {
+    for (let tries = 0; tries < 100 && this.entries.size > 0; tries++) {
+      const key = this.order[Math.floor(random() * this.order.length)];
+      if (key !== undefined && this.lookup(key) !== undefined) return key;
+    }
+    for (const key of this.keys()) return key;
+    return undefined;
+  }
+
+  /** Removes every key (FLUSHDB). */
+  flush(): void {
+    const keys = [...this.entries.keys()];
+    this.entries.clear();
+    this.volatile.clear();
+    this.order = [];
+    this.orderSeq = [];
+    this.tombstones = 0;
+    this.volatileIterator = null;
+    for (const key of keys) this.hooks.modified(this, key);
+  }
+
+  /** Swaps contents with another database (SWAPDB); watchers of both are signalled by the caller. */
+  swapWith(other: Database): void {
+    [this.entries, other.entries] = [other.entries, this.entries];
+    [this.volatile, other.volatile] = [other.volatile, this.volatile];
+    [this.order, other.order] = [other.order, this.order];
+    [this.orderSeq, other.orderSeq] = [other.orderSeq, this.orderSeq];
+    [this.tombstones, other.tombstones] = [other.tombstones, this.tombstones];
+    [this.nextSeq, other.nextSeq] = [other.nextSeq, this.nextSeq];
+    this.volatileIterator = null;
+    other.volatileIterator = null;
+  }
+
+  /**
+   * One pass of the active expire cycle over at most `samples` keys with an expiry; returns how many were expired
+   * and how many were looked at, so the caller can repeat while over a quarter expired (activeExpireCycle).
+   */
+  expireSample(samples: number): { expired: number; sampled: number } {
+    let expired = 0;
+    let sampled = 0;
+    if (this.volatile.size === 0 || !this.hooks.mayDeleteExpired()) return { expired, sampled };
+    const now = this.hooks.now();
+    while (sampled < samples && sampled < this.volatile.size) {
+      this.volatileIterator ??= this.volatile.values();
+      const next = this.volatileIterator.next();
+      if (next.done === true) {
+        this.volatileIterator = null;
+        if (sampled === 0) break;
+        continue;
+      }
+      sampled++;
+      const entry = this.entries.get(next.value);
+      if (entry !== undefined && entry.expiresAt !== 0 && now > entry.expiresAt) {
+        this._expire(next.value);
+        expired++;
+      }
+    }
+    return { expired, sampled };
+  }
+
+  // --- internal ---
+
+  private _expire(key: string): void {
+    this._remove(key);
+    this.hooks.expired(this, key);
+    this.hooks.modified(this, key);
+  }
+
+  private _remove(key: string): void {
+    const entry = this.entries.get(key);
+    if (entry === undefined) return;
+    this.entries.delete(key);
+    if (entry.expiresAt !== 0) this.volatile.delete(key);
+    const i = _lowerBound(this.orderSeq, entry.seq);
+    this.order[i] = undefined;
+    this.tombstones++;
+    if (this.tombstones > 64 && this.tombstones * 2 > this.order.length) this._compact();
+  }
+
+  /** Drops tombstones; seq numbers (and so cursors) are unchanged, only positions move. */
+  private _compact(): void {
+    const order: string[] = [];
+    const seqs: number[] = [];
+    for (let i = 0; i < this.order.length; i++) {
+      const key = this.order[i];
+      if (key !== undefined) {
+        order.push(key);
+        seqs.push(this.orderSeq[i]!);
+      }
+    }
+    this.order = order;
+    this.orderSeq = seqs;
+    this.tombstones = 0;
+  }
+}
+
+/** The first index whose value is >= target in an ascending array. */
+function _lowerBound(values: readonly number[], target: number): number {
+  let lo = 0;
+  let hi = values.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (values[mid]! < target) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}

@@ -1,0 +1,77 @@
+// The request pipeline of processCommand and call (server.c): lookup, arity, protection, auth, transaction
+// queuing, then the handler with its stats and propagation. The order of the checks is Redis's, because it
+// decides which error a client sees when several apply.
+
+import { QUEUED, error, type Reply } from '../protocol/reply.js';
+import type { ClientSession } from './client-session.js';
+import { failsArity, type Command } from './command-table.js';
+import { CommandError, Errors } from './errors.js';
+
+/** Commands that run immediately even inside MULTI (processCommand's queuing exception list). */
+const RUN_IN_MULTI = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
+/** Commands a RESP2 client may send while subscribed. */
+const SUBSCRIBED_MODE = new Set(['ping', 'subscribe', 'ssubscribe', 'unsubscribe', 'sunsubscribe', 'psubscribe', 'punsubscribe', 'quit', 'reset']);
+
+/** Runs one request from a client and returns the reply to send (undefined when the command replies itself). */
+export function processCommand(c: ClientSession, args: string[]): Reply | undefined {
+  const node = c.node;
+  node.commandTime = node.now();
+  const command = node.commands.lookup(args);
+  if (command === undefined) {
+    const base = node.commands.get(args[0]!);
+    return _reject(c, null, base !== undefined ? Errors.unknownSubcommand(args[0]!, args[1]!) : Errors.unknownCommand(args));
+  }
+  if (failsArity(command, args.length)) return _reject(c, command, Errors.wrongArity(command.fullName));
+  if (command.flags.has('protected') && !node.allowsDebug(c)) return _reject(c, command, Errors.debugDisabled());
+  if (!c.authenticated && !command.flags.has('no_auth')) return _reject(c, command, Errors.noAuth());
+  if (c.multi !== null && command.flags.has('no_multi')) return _reject(c, command, Errors.notAllowedInMulti());
+  if (c.resp === 2 && c.subscribed && !SUBSCRIBED_MODE.has(command.name)) {
+    return _reject(
+      c,
+      command,
+      error(
+        `ERR Can't execute '${command.fullName}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`,
+      ),
+    );
+  }
+  const redirect = node.redirect(c, command, args);
+  if (redirect !== null) return _reject(c, command, redirect);
+  if (c.multi !== null && !RUN_IN_MULTI.has(command.name)) {
+    c.multi.queue.push({ command, args });
+    return QUEUED;
+  }
+  return call(c, command, args);
+}
+
+/** Runs a resolved command's handler with its stats and propagation (call in server.c); also used by EXEC. */
+export function call(c: ClientSession, command: Command, args: string[]): Reply {
+  const node = c.node;
+  const dirtyBefore = node.dirty;
+  c.propagateAs = null;
+  let reply: Reply;
+  try {
+    reply = command.handler!(c, args);
+  } catch (e) {
+    if (e instanceof CommandError) reply = e.reply;
+    else reply = node.internalError(command, e);
+  }
+  command.stats.calls++;
+  node.stats.totalCommands++;
+  if (reply.t === 'error') {
+    command.stats.failedCalls++;
+    node.countError(reply.s);
+  }
+  c.lastCommand = command.fullName;
+  if (node.dirty !== dirtyBefore && command.flags.has('write')) node.propagate(c.db.id, c.propagateAs ?? args);
+  return reply;
+}
+
+// --- internal ---
+
+/** Answers a request that fails before running; inside MULTI it also dooms the transaction (flagTransaction). */
+function _reject(c: ClientSession, command: Command | null, reply: Reply): Reply {
+  if (c.multi !== null) c.multi.aborted = true;
+  if (command !== null) command.stats.rejectedCalls++;
+  if (reply.t === 'error') c.node.countError(reply.s);
+  return reply;
+}

@@ -1,0 +1,66 @@
+// Every Redis-visible error text the node sends, built in one place. Texts are Redis 7.0.15's, observed or read.
+
+import { error, type ErrorReply } from '../protocol/reply.js';
+
+/** Thrown by argument parsers and helpers deep inside a command; dispatch turns it into its error reply. */
+export class CommandError extends Error {
+  override readonly name = 'CommandError';
+  constructor(readonly reply: ErrorReply) {
+    super(reply.s);
+  }
+}
+
+/** Throws the given error reply from inside a command handler. */
+export function fail(reply: ErrorReply): never {
+  throw new CommandError(reply);
+}
+
+/** Formats up to 128 bytes of arguments the way Redis quotes them in unknown-command errors (processCommand). */
+function _quotedArgs(args: readonly string[]): string {
+  let out = '';
+  for (let i = 1; i < args.length && out.length < 128; i++) out += `'${args[i]!.slice(0, 128 - out.length)}' `;
+  return out;
+}
+
+/** The Redis error replies, by meaning. */
+export const Errors = {
+  syntax: () => error('ERR syntax error'),
+  notInteger: () => error('ERR value is not an integer or out of range'),
+  notFloat: () => error('ERR value is not a valid float'),
+  wrongType: () => error('WRONGTYPE Operation against a key holding the wrong kind of value'),
+  noSuchKey: () => error('ERR no such key'),
+  outOfRange: (what = 'index') => error(`ERR ${what} out of range`),
+  overflow: () => error('ERR increment or decrement would overflow'),
+  wrongArity: (name: string) => error(`ERR wrong number of arguments for '${name}' command`),
+  unknownCommand: (args: readonly string[]) =>
+    error(`ERR unknown command '${args[0]!.slice(0, 128)}', with args beginning with: ${_quotedArgs(args)}`),
+  unknownSubcommand: (container: string, sub: string) =>
+    error(`ERR unknown subcommand '${sub.slice(0, 128)}'. Try ${container.toUpperCase()} HELP.`),
+  noAuth: () => error('NOAUTH Authentication required.'),
+  wrongPass: () => error('WRONGPASS invalid username-password pair or user is disabled.'),
+  authNotConfigured: () =>
+    error(
+      'ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?',
+    ),
+  invalidDb: () => error('ERR DB index is out of range'),
+  selectNotInteger: () => error('ERR value is not an integer or out of range'),
+  invalidExpire: (name: string) => error(`ERR invalid expire time in '${name}' command`),
+  timeoutNotFloat: () => error('ERR timeout is not a float or out of range'),
+  timeoutNegative: () => error('ERR timeout is negative'),
+  bitOffset: () => error('ERR bit offset is not an integer or out of range'),
+  bitValue: () => error('ERR bit is not an integer or out of range'),
+  stringTooLong: () => error('ERR string exceeds maximum allowed size (proto-max-bulk-len)'),
+  nestedMulti: () => error('ERR MULTI calls can not be nested'),
+  execWithoutMulti: () => error('ERR EXEC without MULTI'),
+  discardWithoutMulti: () => error('ERR DISCARD without MULTI'),
+  watchInMulti: () => error('ERR WATCH inside MULTI is not allowed'),
+  execAbort: () => error('EXECABORT Transaction discarded because of previous errors.'),
+  notAllowedInMulti: () => error('ERR Command not allowed inside a transaction'),
+  debugDisabled: () =>
+    error(
+      'ERR DEBUG command not allowed. If the enable-debug-command option is set to "local", you can run it from a ' +
+        'local connection, otherwise you need to set this option in the configuration file, and then restart the server.',
+    ),
+  protectedConfig: (name: string) =>
+    error(`ERR CONFIG SET failed (possibly related to argument '${name}') - can't set protected config`),
+} as const;

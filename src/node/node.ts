@@ -1,0 +1,303 @@
+// One Redis instance: databases, clients, the command table, the cron, persistence and propagation.
+// It never touches I/O itself; everything arrives through its Env and the Connections the runtime hands it.
+
+import { randomHex, type Env, type LogLevel, type TimerHandle } from '../env/env.js';
+import type { ProtocolError } from '../protocol/protocol-error.js';
+import { error, type ErrorReply } from '../protocol/reply.js';
+import { ClientSession } from './client-session.js';
+import { CommandTable, type Command } from './command-table.js';
+import { ALL_COMMAND_FAMILIES } from './commands/index.js';
+import type { Config } from './config.js';
+import type { Connection } from './connection.js';
+import { Database } from './database.js';
+import { Persistence } from './persistence/persistence.js';
+
+/** Counters reported by INFO stats. */
+export interface NodeStats {
+  connectionsReceived: number;
+  rejectedConnections: number;
+  totalCommands: number;
+  netInputBytes: number;
+  netOutputBytes: number;
+  expiredKeys: number;
+  evictedKeys: number;
+  keyspaceHits: number;
+  keyspaceMisses: number;
+  totalErrorReplies: number;
+  /** Error reply counts by their first word (INFO errorstats). */
+  errorCodes: Map<string, number>;
+  /** Operations per second, sampled by the cron (instantaneous_ops_per_sec). */
+  instantaneousOps: number;
+}
+
+/** Hooks a node's host provides. */
+export interface NodeOptions {
+  /** Called when the node has shut down (SHUTDOWN, or a fatal start-up error); the host exits or closes listeners. */
+  onShutdown?: (exitCode: number) => void;
+}
+
+/** How SHUTDOWN treats the snapshot. */
+export type ShutdownSave = 'default' | 'save' | 'nosave';
+
+/** A Redis node. */
+export class RedisNode {
+  readonly databases: Database[];
+  readonly commands: CommandTable;
+  readonly clients = new Map<number, ClientSession>();
+  readonly runId: string;
+  readonly startedAt: number;
+  readonly persistence: Persistence;
+  readonly stats: NodeStats = {
+    connectionsReceived: 0,
+    rejectedConnections: 0,
+    totalCommands: 0,
+    netInputBytes: 0,
+    netOutputBytes: 0,
+    expiredKeys: 0,
+    evictedKeys: 0,
+    keyspaceHits: 0,
+    keyspaceMisses: 0,
+    totalErrorReplies: 0,
+    errorCodes: new Map(),
+    instantaneousOps: 0,
+  };
+  /** Changes since the last save (server.dirty). */
+  dirty = 0;
+  /** The time the current command runs at; every expiry check in one command sees the same instant. */
+  commandTime: number;
+  /** CLIENT PAUSE: until when, and whether only writes wait. */
+  pause: { until: number; writesOnly: boolean; timer: TimerHandle | null } | null = null;
+  /** Set while the node is running; cleared by shutdown. */
+  running = false;
+  /** What HELLO and INFO report as `mode`. */
+  readonly mode: 'standalone' | 'cluster' | 'sentinel';
+  /** Replication role; `slave` is Redis's word in INFO. */
+  role: 'master' | 'slave' = 'master';
+
+  private nextClientId = 1;
+  private readonly watchers = new Map<string, Set<ClientSession>>();
+  private cronTimer: TimerHandle | null = null;
+  private cronLoops = 0;
+  private opsSample = { at: 0, commands: 0 };
+
+  constructor(
+    readonly env: Env,
+    readonly config: Config,
+    private readonly options: NodeOptions = {},
+  ) {
+    this.runId = randomHex(env, 40);
+    this.mode = config.getBool('cluster-enabled') ? 'cluster' : 'standalone';
+    this.startedAt = env.now();
+    this.commandTime = this.startedAt;
+    this.commands = new CommandTable(ALL_COMMAND_FAMILIES);
+    const hooks = {
+      now: () => this.commandTime,
+      modified: (db: Database, key: string) => this._touchWatched(db.id, key),
+      expired: (db: Database, key: string) => this._expired(db, key),
+      mayDeleteExpired: () => true,
+    };
+    this.databases = Array.from({ length: config.getNumber('databases') }, (_, i) => new Database(i, hooks));
+    this.persistence = new Persistence(this);
+  }
+
+  /** Loads persisted data and starts the cron. */
+  start(): void {
+    this.log('notice', 'Server initialized');
+    this.persistence.loadOnStart();
+    this.running = true;
+    this._scheduleCron();
+    this.log('notice', 'Ready to accept connections');
+  }
+
+  /** The current time from the environment. */
+  now(): number {
+    return this.env.now();
+  }
+
+  /** Writes a log line when `level` passes the configured `loglevel`. */
+  log(level: LogLevel, message: string): void {
+    if (_LEVELS.indexOf(level) < _LEVELS.indexOf(this.config.get('loglevel') as LogLevel)) return;
+    this.env.log(level, 'M', message);
+  }
+
+  /** Accepts a new client connection. */
+  connect(connection: Connection | null): ClientSession {
+    const session = new ClientSession(this, connection, this.nextClientId++);
+    this.clients.set(session.id, session);
+    this.stats.connectionsReceived++;
+    return session;
+  }
+
+  /** Forgets a client that has gone away. */
+  clientGone(c: ClientSession): void {
+    this.clients.delete(c.id);
+    this.unwatchAll(c);
+  }
+
+  /** Whether clients must AUTH before running commands (`requirepass` is set). */
+  authRequired(): boolean {
+    return this.config.get('requirepass') !== '';
+  }
+
+  /** Whether DEBUG may run for this client (`enable-debug-command` yes, or local and the client is local). */
+  allowsDebug(c: ClientSession): boolean {
+    const mode = this.config.get('enable-debug-command');
+    return mode === 'yes' || (mode === 'local' && (c.connection?.isLocal ?? true));
+  }
+
+  /** The redirection error a cluster node answers instead of running the command, or null (standalone: never). */
+  redirect(_c: ClientSession, _command: Command, _args: string[]): ErrorReply | null {
+    return null;
+  }
+
+  /** Whether CLIENT PAUSE holds this request back. */
+  mustPause(c: ClientSession, args: string[]): boolean {
+    if (this.pause === null) return false;
+    if (this.now() >= this.pause.until) {
+      this.unpause();
+      return false;
+    }
+    if (!this.pause.writesOnly) return true;
+    const command = this.commands.lookup(args);
+    if (command === undefined) return false;
+    if (c.multi !== null && command.name === 'exec') return c.multi.queue.some((q) => _mayWrite(q.command));
+    return _mayWrite(command);
+  }
+
+  /** Pauses clients until `until` (CLIENT PAUSE). */
+  pauseClients(until: number, writesOnly: boolean): void {
+    this.pause?.timer?.cancel();
+    const timer = this.env.schedule(Math.max(0, until - this.now()), () => this.unpause());
+    this.pause = { until, writesOnly, timer };
+  }
+
+  /** Ends CLIENT PAUSE and lets held clients run. */
+  unpause(): void {
+    if (this.pause === null) return;
+    this.pause.timer?.cancel();
+    this.pause = null;
+    for (const c of [...this.clients.values()]) if (c.hold === 'paused') c.resume();
+  }
+
+  /** Records a write for AOF (and, later, replicas); called by dispatch after a write command changed data. */
+  propagate(dbId: number, args: readonly string[]): void {
+    this.persistence.feed(dbId, args);
+  }
+
+  /** Called before replies are sent: persistence writes what was acknowledged (beforeSleep's AOF flush). */
+  beforeReply(): void {
+    this.persistence.flushAof();
+  }
+
+  /** Counts an error reply by its code for INFO errorstats. */
+  countError(text: string): void {
+    this.stats.totalErrorReplies++;
+    const space = text.indexOf(' ');
+    const code = space === -1 ? text : text.slice(0, space);
+    this.stats.errorCodes.set(code, (this.stats.errorCodes.get(code) ?? 0) + 1);
+  }
+
+  /** Turns an unexpected exception inside a handler into an error reply, so bad input never kills the node. */
+  internalError(command: Command, e: unknown): ErrorReply {
+    const detail = e instanceof Error ? (e.stack ?? e.message) : String(e);
+    this.log('warning', `Internal error while running '${command.fullName}': ${detail}`);
+    return error(`ERR internal error in redis-sim while running '${command.fullName}'`);
+  }
+
+  /** Logs a client's protocol error at verbose level, as setProtocolError does. */
+  logProtocolError(c: ClientSession, e: ProtocolError): void {
+    this.log('verbose', `Protocol error (${e.code}) from client: id=${c.id} addr=${c.connection?.remoteAddress ?? ''}`);
+  }
+
+  /** Adds a WATCHed key for a client. */
+  watch(c: ClientSession, dbId: number, key: string): void {
+    const id = `${dbId}\0${key}`;
+    if (c.watched.has(id)) return;
+    c.watched.add(id);
+    let set = this.watchers.get(id);
+    if (set === undefined) this.watchers.set(id, (set = new Set()));
+    set.add(c);
+  }
+
+  /** Drops every WATCHed key of a client (UNWATCH, EXEC, DISCARD). */
+  unwatchAll(c: ClientSession): void {
+    for (const id of c.watched) {
+      const set = this.watchers.get(id);
+      set?.delete(c);
+      if (set?.size === 0) this.watchers.delete(id);
+    }
+    c.watched.clear();
+    c.watchDirty = false;
+  }
+
+  /** Drops every channel and pattern subscription of a client (RESET, disconnect). */
+  unsubscribeAll(c: ClientSession): void {
+    c.channels.clear();
+    c.patterns.clear();
+  }
+
+  /** Marks every client watching any key of a database as dirty (FLUSHDB, SWAPDB). */
+  touchAllWatched(dbId: number): void {
+    const prefix = `${dbId}\0`;
+    for (const [id, set] of this.watchers) if (id.startsWith(prefix)) for (const c of set) c.watchDirty = true;
+  }
+
+  /** Shuts the node down: saves as configured, closes clients and tells the host. Returns false if saving failed. */
+  shutdown(save: ShutdownSave): boolean {
+    this.log('warning', 'User requested shutdown...');
+    if (!this.persistence.shutdown(save)) return false;
+    this.running = false;
+    this.cronTimer?.cancel();
+    this.pause?.timer?.cancel();
+    for (const c of [...this.clients.values()]) c.kill();
+    this.log('warning', 'Redis is now ready to exit, bye bye...');
+    this.options.onShutdown?.(0);
+    return true;
+  }
+
+  // --- internal ---
+
+  private _touchWatched(dbId: number, key: string): void {
+    if (this.watchers.size === 0) return;
+    const set = this.watchers.get(`${dbId}\0${key}`);
+    if (set !== undefined) for (const c of set) c.watchDirty = true;
+  }
+
+  private _expired(db: Database, key: string): void {
+    this.stats.expiredKeys++;
+    this.persistence.feed(db.id, ['DEL', key]);
+  }
+
+  private _scheduleCron(): void {
+    const hz = Math.min(500, Math.max(1, this.config.getNumber('hz')));
+    this.cronTimer = this.env.schedule(Math.round(1000 / hz), () => {
+      this._cron();
+      if (this.running) this._scheduleCron();
+    });
+  }
+
+  /** serverCron: active expiry, the ops/sec sample, persistence timers. */
+  private _cron(): void {
+    this.cronLoops++;
+    this.commandTime = this.now();
+    for (const db of this.databases) {
+      for (let pass = 0; pass < 16; pass++) {
+        const { expired, sampled } = db.expireSample(20);
+        if (sampled === 0 || expired * 4 < sampled) break;
+      }
+    }
+    const now = this.now();
+    if (now - this.opsSample.at >= 100) {
+      const elapsed = now - this.opsSample.at;
+      this.stats.instantaneousOps = Math.round(((this.stats.totalCommands - this.opsSample.commands) * 1000) / elapsed);
+      this.opsSample = { at: now, commands: this.stats.totalCommands };
+    }
+    this.persistence.cron();
+  }
+}
+
+const _LEVELS: readonly LogLevel[] = ['debug', 'verbose', 'notice', 'warning'];
+
+function _mayWrite(command: Command): boolean {
+  return command.flags.has('write') || command.flags.has('may_replicate');
+}

@@ -1,0 +1,51 @@
+// A growable byte buffer that replies are encoded into, flushed once per batch of requests.
+
+const INITIAL_SIZE = 16 * 1024;
+/** Below this size a flush copies into Node's shared pool instead of handing over the backing store. */
+const COPY_LIMIT = 4 * 1024;
+
+/** Collects encoded bytes; `take` hands them to the transport and resets. */
+export class OutputBuffer {
+  private buf: Buffer = Buffer.allocUnsafe(INITIAL_SIZE);
+  private length = 0;
+
+  /** Bytes written since the last take. */
+  get size(): number {
+    return this.length;
+  }
+
+  /** Appends an ASCII/latin1 string (one byte per char). */
+  writeLatin1(s: string): void {
+    this._reserve(s.length);
+    this.length += this.buf.write(s, this.length, "latin1");
+  }
+
+  /** Appends raw bytes. */
+  writeBytes(bytes: Uint8Array): void {
+    this._reserve(bytes.length);
+    this.buf.set(bytes, this.length);
+    this.length += bytes.length;
+  }
+
+  /** Returns everything written so far and starts over. */
+  take(): Buffer {
+    const n = this.length;
+    this.length = 0;
+    if (n <= COPY_LIMIT) return Buffer.from(this.buf.subarray(0, n));
+    const out = this.buf.subarray(0, n);
+    this.buf = Buffer.allocUnsafe(INITIAL_SIZE);
+    return out;
+  }
+
+  // --- internal ---
+
+  private _reserve(extra: number): void {
+    const need = this.length + extra;
+    if (need <= this.buf.length) return;
+    let size = this.buf.length * 2;
+    while (size < need) size *= 2;
+    const grown = Buffer.allocUnsafe(size);
+    this.buf.copy(grown, 0, 0, this.length);
+    this.buf = grown;
+  }
+}

@@ -1,0 +1,54 @@
+// Storage bound to a directory on disk, for the realtime runtime.
+
+import { appendFileSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { Storage } from '../env/env.js';
+
+/** Files under one directory; names may contain `/` for subdirectories (appendonlydir/…). */
+export class FsStorage implements Storage {
+  constructor(readonly dir: string) {}
+
+  read(name: string): Buffer | null {
+    const path = join(this.dir, name);
+    return existsSync(path) ? readFileSync(path) : null;
+  }
+
+  writeAtomic(name: string, data: Buffer): void {
+    const path = join(this.dir, name);
+    mkdirSync(dirname(path), { recursive: true });
+    const temp = `${path}.tmp-${process.pid}`;
+    const fd = openSync(temp, 'w');
+    try {
+      writeFileSync(fd, data);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(temp, path);
+  }
+
+  append(name: string, data: Buffer): void {
+    const path = join(this.dir, name);
+    mkdirSync(dirname(path), { recursive: true });
+    appendFileSync(path, data);
+  }
+
+  sync(name: string): void {
+    const path = join(this.dir, name);
+    if (!existsSync(path)) return;
+    const fd = openSync(path, 'r+');
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  remove(name: string): void {
+    rmSync(join(this.dir, name), { force: true });
+  }
+
+  exists(name: string): boolean {
+    return existsSync(join(this.dir, name));
+  }
+}

@@ -1,0 +1,68 @@
+// Accepts TCP clients for a node and pumps bytes between sockets and client sessions.
+
+import { createServer, type Server, type Socket } from 'node:net';
+import type { Connection } from '../node/connection.js';
+import type { RedisNode } from '../node/node.js';
+
+/** A listening socket bound to one node. */
+export interface TcpListener {
+  /** The port actually bound (useful when asked for port 0). */
+  readonly port: number;
+  /** Stops accepting and destroys every open client socket. */
+  close(): Promise<void>;
+}
+
+/** Listens on `host:port` and connects each accepted socket to the node. */
+export async function listenTcp(node: RedisNode, host: string, port: number): Promise<TcpListener> {
+  const sockets = new Set<Socket>();
+  const server: Server = createServer({ noDelay: true }, (socket) => {
+    sockets.add(socket);
+    const session = node.connect(_connectionFor(socket));
+    socket.on('data', (chunk: Buffer) => session.receive(chunk));
+    socket.on('error', () => socket.destroy());
+    socket.on('close', () => {
+      sockets.delete(socket);
+      session.disconnected();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address();
+  const bound = typeof address === 'object' && address !== null ? address.port : port;
+  return {
+    port: bound,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+// --- internal ---
+
+function _connectionFor(socket: Socket): Connection {
+  const remote = `${_ip(socket.remoteAddress)}:${socket.remotePort ?? 0}`;
+  const local = `${_ip(socket.localAddress)}:${socket.localPort ?? 0}`;
+  const ip = _ip(socket.remoteAddress);
+  return {
+    write: (data) => {
+      if (!socket.destroyed) socket.write(data);
+    },
+    close: () => socket.end(),
+    remoteAddress: remote,
+    localAddress: local,
+    isLocal: ip === '127.0.0.1' || ip === '::1' || ip.startsWith('127.'),
+  };
+}
+
+/** Strips the IPv4-mapped IPv6 prefix Node reports for dual-stack sockets. */
+function _ip(address: string | undefined): string {
+  if (address === undefined) return '?';
+  return address.startsWith('::ffff:') ? address.slice(7) : address;
+}
