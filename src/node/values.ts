@@ -4,6 +4,8 @@
 /** A non-string value: list, hash, set, zset or stream. */
 export interface CollectionValue {
   readonly type: 'list' | 'hash' | 'set' | 'zset' | 'stream';
+  /** A deep copy, for COPY. */
+  clone(): CollectionValue;
 }
 
 /** Anything stored under a key. */

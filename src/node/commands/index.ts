@@ -1,6 +1,7 @@
 // Every command family; the command table is built from this list.
 
 import { stringsCommands } from './strings.js';
+import { bitsCommands } from './bits.js';
 import { keysCommands } from './keys.js';
 import { connectionCommands } from './connection.js';
 import { serverCommands } from './server.js';
@@ -15,6 +16,7 @@ import type { CommandFamily } from '../command-table.js';
 /** All families, in registration order. */
 export const ALL_COMMAND_FAMILIES: readonly CommandFamily[] = [
   stringsCommands,
+  bitsCommands,
   keysCommands,
   connectionCommands,
   serverCommands,
