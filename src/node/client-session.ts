@@ -19,6 +19,13 @@ export interface MultiState {
   aborted: boolean;
 }
 
+/** One WATCHed key; `expired` records that it was already logically expired when watched (watchForKey). */
+export interface WatchedKey {
+  readonly db: Database;
+  readonly key: string;
+  expired: boolean;
+}
+
 /** CLIENT REPLY mode. */
 export type ReplyMode = 'on' | 'off' | 'skip';
 
@@ -34,8 +41,8 @@ export class ClientSession {
   db: Database;
   authenticated: boolean;
   multi: MultiState | null = null;
-  /** WATCHed keys as `db\0key`; `watchDirty` is set when one of them changes (CLIENT_DIRTY_CAS). */
-  readonly watched = new Set<string>();
+  /** WATCHed keys by `db\0key`; `watchDirty` is set when one of them changes (CLIENT_DIRTY_CAS). */
+  readonly watched = new Map<string, WatchedKey>();
   watchDirty = false;
   replyMode: ReplyMode = 'on';
   /** Set by CLIENT REPLY SKIP: the next command's reply is dropped. */

@@ -94,6 +94,17 @@ export class Database {
     return fail(Errors.wrongType());
   }
 
+  /** Whether an entry exists for the key, even one that has expired but not been reclaimed yet. */
+  holds(key: string): boolean {
+    return this.entries.has(key);
+  }
+
+  /** Whether the key exists but has expired, without reclaiming it (keyIsExpired). */
+  isLogicallyExpired(key: string): boolean {
+    const entry = this.entries.get(key);
+    return entry !== undefined && entry.expiresAt !== 0 && this.hooks.now() > entry.expiresAt;
+  }
+
   /** Whether a live key exists. */
   has(key: string): boolean {
     return this.lookup(key) !== undefined;

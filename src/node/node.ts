@@ -92,7 +92,7 @@ export class RedisNode {
     this.commands = new CommandTable(ALL_COMMAND_FAMILIES);
     const hooks = {
       now: () => this.commandTime,
-      modified: (db: Database, key: string) => this._touchWatched(db.id, key),
+      modified: (db: Database, key: string) => this._touchWatched(db, key),
       expired: (db: Database, key: string) => this._expired(db, key),
       mayDeleteExpired: () => true,
     };
@@ -209,11 +209,17 @@ export class RedisNode {
     this.log('verbose', `Protocol error (${e.code}) from client: id=${c.id} addr=${c.connection?.remoteAddress ?? ''}`);
   }
 
-  /** Adds a WATCHed key for a client. */
-  watch(c: ClientSession, dbId: number, key: string): void {
-    const id = `${dbId}\0${key}`;
+  /** Drops every channel and pattern subscription of a client (RESET, disconnect). */
+  unsubscribeAll(c: ClientSession): void {
+    c.channels.clear();
+    c.patterns.clear();
+  }
+
+  /** Adds a WATCHed key for a client (watchForKey). */
+  watch(c: ClientSession, db: Database, key: string): void {
+    const id = `${db.id}\0${key}`;
     if (c.watched.has(id)) return;
-    c.watched.add(id);
+    c.watched.set(id, { db, key, expired: db.isLogicallyExpired(key) });
     let set = this.watchers.get(id);
     if (set === undefined) this.watchers.set(id, (set = new Set()));
     set.add(c);
@@ -221,25 +227,48 @@ export class RedisNode {
 
   /** Drops every WATCHed key of a client (UNWATCH, EXEC, DISCARD). */
   unwatchAll(c: ClientSession): void {
-    for (const id of c.watched) {
+    for (const id of c.watched.keys()) {
       const set = this.watchers.get(id);
       set?.delete(c);
       if (set?.size === 0) this.watchers.delete(id);
     }
     c.watched.clear();
-    c.watchDirty = false;
   }
 
-  /** Drops every channel and pattern subscription of a client (RESET, disconnect). */
-  unsubscribeAll(c: ClientSession): void {
-    c.channels.clear();
-    c.patterns.clear();
+  /** Whether a WATCHed key that was live when watched has expired since (isWatchedKeyExpired). */
+  watchedKeyExpired(c: ClientSession): boolean {
+    for (const wk of c.watched.values()) if (!wk.expired && wk.db.isLogicallyExpired(wk.key)) return true;
+    return false;
   }
 
-  /** Marks every client watching any key of a database as dirty (FLUSHDB, SWAPDB). */
-  touchAllWatched(dbId: number): void {
-    const prefix = `${dbId}\0`;
-    for (const [id, set] of this.watchers) if (id.startsWith(prefix)) for (const c of set) c.watchDirty = true;
+  /**
+   * Flags clients watching keys of a database that is about to be emptied or swapped with `replacedWith`
+   * (touchAllWatchedKeysInDb). Call it BEFORE the flush or swap: it compares both databases' contents.
+   */
+  touchAllWatched(emptied: Database, replacedWith: Database | null = null): void {
+    if (this.watchers.size === 0) return;
+    const prefix = `${emptied.id}\0`;
+    for (const [id, set] of this.watchers) {
+      if (!id.startsWith(prefix)) continue;
+      const key = id.slice(prefix.length);
+      const inEmptied = emptied.holds(key);
+      const inReplacement = replacedWith?.holds(key) ?? false;
+      if (!inEmptied && !inReplacement) continue;
+      for (const c of set) {
+        const wk = c.watched.get(id)!;
+        if (wk.expired) {
+          if (!inReplacement) {
+            wk.expired = false;
+            continue;
+          }
+          if (replacedWith!.isLogicallyExpired(key)) continue;
+        } else if (!inEmptied && replacedWith!.isLogicallyExpired(key)) {
+          wk.expired = true;
+          continue;
+        }
+        c.watchDirty = true;
+      }
+    }
   }
 
   /** Shuts the node down: saves as configured, closes clients and tells the host. Returns false if saving failed. */
@@ -257,10 +286,25 @@ export class RedisNode {
 
   // --- internal ---
 
-  private _touchWatched(dbId: number, key: string): void {
+  /**
+   * Flags the clients watching a key that was just modified (touchWatchedKey). A watch taken on an already expired
+   * key is not disturbed when that key is merely reclaimed; Redis 7.0.15 also stops flagging further clients there,
+   * which we do not copy.
+   */
+  private _touchWatched(db: Database, key: string): void {
     if (this.watchers.size === 0) return;
-    const set = this.watchers.get(`${dbId}\0${key}`);
-    if (set !== undefined) for (const c of set) c.watchDirty = true;
+    const id = `${db.id}\0${key}`;
+    const set = this.watchers.get(id);
+    if (set === undefined) return;
+    for (const c of [...set]) {
+      const wk = c.watched.get(id)!;
+      if (wk.expired) {
+        if (!db.holds(key)) wk.expired = false;
+        continue;
+      }
+      c.watchDirty = true;
+      this.unwatchAll(c);
+    }
   }
 
   private _expired(db: Database, key: string): void {
