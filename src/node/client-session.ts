@@ -51,9 +51,10 @@ export class ClientSession {
   /** CLIENT LIST `cmd=`: the last command run, as `name` or `container|sub`. */
   lastCommand = 'NULL';
   lastInteraction: number;
-  /** Subscribed channels and patterns (counted by CLIENT LIST `sub=`/`psub=`). */
+  /** Subscribed channels, patterns and shard channels (CLIENT LIST `sub=`/`psub=`/`ssub=`). */
   readonly channels = new Set<string>();
   readonly patterns = new Set<string>();
+  readonly shardChannels = new Set<string>();
   /** Rewritten arguments to propagate to AOF/replicas instead of the request (rewriteClientCommandVector). */
   propagateAs: string[] | null = null;
   closing = false;
@@ -90,7 +91,7 @@ export class ClientSession {
 
   /** Whether this client is a pub/sub subscriber (RESP2 subscribed mode). */
   get subscribed(): boolean {
-    return this.channels.size + this.patterns.size > 0;
+    return this.channels.size + this.patterns.size + this.shardChannels.size > 0;
   }
 
   /** Feeds bytes received from the connection and runs every complete request in them. */

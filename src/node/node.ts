@@ -10,7 +10,9 @@ import { ALL_COMMAND_FAMILIES } from './commands/index.js';
 import type { Config } from './config.js';
 import type { Connection } from './connection.js';
 import { Database } from './database.js';
+import { enablesClass, notificationTargets, parseKeyspaceEvents, type EventClass } from './keyspace-events.js';
 import { Persistence } from './persistence/persistence.js';
+import { PubSub, type ChannelKind } from './pubsub.js';
 
 /** Counters reported by INFO stats. */
 export interface NodeStats {
@@ -67,6 +69,10 @@ export class RedisNode {
   commandTime: number;
   /** CLIENT PAUSE: until when, and whether only writes wait. */
   pause: { until: number; writesOnly: boolean; timer: TimerHandle | null } | null = null;
+  /** Pub/sub subscribers. */
+  readonly pubsub = new PubSub();
+  /** Parsed `notify-keyspace-events`, kept current by a config listener. */
+  keyspaceEvents = 0;
   /** Set while the node is running; cleared by shutdown. */
   running = false;
   /** What HELLO and INFO report as `mode`. */
@@ -98,6 +104,10 @@ export class RedisNode {
     };
     this.databases = Array.from({ length: config.getNumber('databases') }, (_, i) => new Database(i, hooks));
     this.persistence = new Persistence(this);
+    this.keyspaceEvents = parseKeyspaceEvents(config.get('notify-keyspace-events')) ?? 0;
+    config.onChange((name, value) => {
+      if (name === 'notify-keyspace-events') this.keyspaceEvents = parseKeyspaceEvents(value) ?? 0;
+    });
   }
 
   /** Loads persisted data and starts the cron. */
@@ -132,6 +142,7 @@ export class RedisNode {
   clientGone(c: ClientSession): void {
     this.clients.delete(c.id);
     this.unwatchAll(c);
+    this.pubsub.dropClient(c);
   }
 
   /** Whether clients must AUTH before running commands (`requirepass` is set). */
@@ -211,8 +222,21 @@ export class RedisNode {
 
   /** Drops every channel and pattern subscription of a client (RESET, disconnect). */
   unsubscribeAll(c: ClientSession): void {
-    c.channels.clear();
-    c.patterns.clear();
+    this.pubsub.dropClient(c);
+  }
+
+  /** Publishes a message to local subscribers; returns how many received it. */
+  publish(channel: string, message: string, kind: ChannelKind): number {
+    return this.pubsub.publish(channel, message, kind);
+  }
+
+  /** Sends a keyspace notification when `notify-keyspace-events` enables its class (notifyKeyspaceEvent). */
+  notify(cls: EventClass, event: string, key: string, dbId: number): void {
+    const flags = this.keyspaceEvents;
+    if (flags === 0 || !enablesClass(flags, cls)) return;
+    const { keyspace, keyevent } = notificationTargets(flags);
+    if (keyspace) this.publish(`__keyspace@${dbId}__:${key}`, event, 'channel');
+    if (keyevent) this.publish(`__keyevent@${dbId}__:${event}`, key, 'channel');
   }
 
   /** Adds a WATCHed key for a client (watchForKey). */
@@ -309,6 +333,7 @@ export class RedisNode {
 
   private _expired(db: Database, key: string): void {
     this.stats.expiredKeys++;
+    this.notify('x', 'expired', key, db.id);
     this.persistence.feed(db.id, ['DEL', key]);
   }
 

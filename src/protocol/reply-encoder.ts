@@ -53,6 +53,9 @@ export function encodeReply(reply: Reply, resp: RespVersion, out: OutputBuffer):
     case 'bool':
       out.writeLatin1(resp === 2 ? (reply.b ? ':1\r\n' : ':0\r\n') : reply.b ? '#t\r\n' : '#f\r\n');
       return;
+    case 'sequence':
+      for (const item of reply.items) encodeReply(item, resp, out);
+      return;
     case 'verbatim':
       if (resp === 2) _writeBulk(reply.s, out);
       else out.writeLatin1(`=${reply.s.length + 4}\r\ntxt:${reply.s}\r\n`);

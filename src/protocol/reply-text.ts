@@ -27,6 +27,7 @@ export function toPlain(reply: Reply): PlainReply {
     case 'set':
     case 'push':
     case 'map':
+    case 'sequence':
       return reply.items.map(toPlain);
   }
 }

@@ -56,6 +56,12 @@ export interface VerbatimReply {
   readonly s: string;
 }
 
+/** Several replies written back to back, for commands that answer more than once (SUBSCRIBE a b c). */
+export interface SequenceReply {
+  readonly t: 'sequence';
+  readonly items: readonly Reply[];
+}
+
 /** Anything a command can answer. */
 export type Reply =
   | SimpleReply
@@ -68,7 +74,8 @@ export type Reply =
   | MapReply
   | DoubleReply
   | BoolReply
-  | VerbatimReply;
+  | VerbatimReply
+  | SequenceReply;
 
 /** Builds a status reply. */
 export const simple = (s: string): SimpleReply => ({ t: 'simple', s });
@@ -93,6 +100,8 @@ export const map = (items: readonly Reply[]): MapReply => ({ t: 'map', items });
 /** Builds a map reply from string keys to replies. */
 export const mapOf = (entries: readonly (readonly [string, Reply])[]): MapReply =>
   map(entries.flatMap(([k, v]) => [bulk(k), v]));
+/** Builds replies sent back to back (not an array). */
+export const sequence = (items: readonly Reply[]): SequenceReply => ({ t: 'sequence', items });
 /** Builds a double reply. */
 export const double = (n: number, text?: string): DoubleReply => (text === undefined ? { t: 'double', n } : { t: 'double', n, text });
 /** Builds a boolean reply. */

@@ -10,6 +10,7 @@ import { configCommands } from './config-commands.js';
 import { debugCommands } from './debug.js';
 import { commandCommands } from './command-info.js';
 import { transactionsCommands } from './transactions.js';
+import { pubsubCommands } from './pubsub.js';
 import { infoCommands } from './info-command.js';
 import type { CommandFamily } from '../command-table.js';
 
@@ -25,5 +26,6 @@ export const ALL_COMMAND_FAMILIES: readonly CommandFamily[] = [
   debugCommands,
   commandCommands,
   transactionsCommands,
+  pubsubCommands,
   infoCommands,
 ];
