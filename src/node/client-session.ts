@@ -47,6 +47,8 @@ export class ClientSession {
   replyMode: ReplyMode = 'on';
   /** Set by CLIENT REPLY SKIP: the next command's reply is dropped. */
   skipNext = false;
+  /** Whether the running command's replies are dropped (CLIENT_REPLY_SKIP, armed by the previous command's skipNext). */
+  private skipping = false;
   noEvict = false;
   /** CLIENT LIST `cmd=`: the last command run, as `name` or `container|sub`. */
   lastCommand = 'NULL';
@@ -59,6 +61,8 @@ export class ClientSession {
   propagateAs: string[] | null = null;
   closing = false;
   hold: Hold = 'none';
+  /** Set while EXEC runs queued commands: blocking commands must answer at once (CLIENT_DENY_BLOCKING). */
+  denyBlocking = false;
 
   private readonly parser: RequestParser;
   private readonly out = new OutputBuffer();
@@ -118,6 +122,9 @@ export class ClientSession {
         }
         const reply = processCommand(this, args);
         if (reply !== undefined) this.reply(reply);
+        // resetClient: a SKIP requested by this command applies to the next one only.
+        this.skipping = this.skipNext;
+        this.skipNext = false;
       }
     } catch (e) {
       if (!(e instanceof ProtocolError)) throw e;
@@ -136,11 +143,7 @@ export class ClientSession {
 
   /** Queues a reply, honouring CLIENT REPLY OFF/SKIP. */
   reply(reply: Reply): void {
-    if (this.replyMode === 'off') return;
-    if (this.skipNext) {
-      this.skipNext = false;
-      return;
-    }
+    if (this.replyMode === 'off' || this.skipping) return;
     encodeReply(reply, this.resp, this.out);
   }
 

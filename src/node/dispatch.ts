@@ -40,7 +40,9 @@ export function processCommand(c: ClientSession, args: string[]): Reply | undefi
     c.multi.queue.push({ command, args });
     return QUEUED;
   }
-  return call(c, command, args);
+  const reply = call(c, command, args);
+  node.blocking.serveReady();
+  return reply;
 }
 
 /** Runs a resolved command's handler with its stats and propagation (call in server.c); also used by EXEC. */

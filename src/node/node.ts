@@ -4,6 +4,7 @@
 import { randomHex, type Env, type LogLevel, type TimerHandle } from '../env/env.js';
 import type { ProtocolError } from '../protocol/protocol-error.js';
 import { error, type ErrorReply } from '../protocol/reply.js';
+import { BlockingRegistry } from './blocking.js';
 import { ClientSession } from './client-session.js';
 import { CommandTable, type Command } from './command-table.js';
 import { ALL_COMMAND_FAMILIES } from './commands/index.js';
@@ -69,6 +70,8 @@ export class RedisNode {
   commandTime: number;
   /** CLIENT PAUSE: until when, and whether only writes wait. */
   pause: { until: number; writesOnly: boolean; timer: TimerHandle | null } | null = null;
+  /** Clients blocked on keys (BLPOP and friends). */
+  readonly blocking: BlockingRegistry;
   /** Pub/sub subscribers. */
   readonly pubsub = new PubSub();
   /** Parsed `notify-keyspace-events`, kept current by a config listener. */
@@ -96,9 +99,16 @@ export class RedisNode {
     this.startedAt = env.now();
     this.commandTime = this.startedAt;
     this.commands = new CommandTable(ALL_COMMAND_FAMILIES);
+    this.blocking = new BlockingRegistry(
+      (ms, task) => env.schedule(ms, task),
+      () => this.now(),
+    );
     const hooks = {
       now: () => this.commandTime,
-      modified: (db: Database, key: string) => this._touchWatched(db, key),
+      modified: (db: Database, key: string) => {
+        this._touchWatched(db, key);
+        this.blocking.keyModified(db, key);
+      },
       expired: (db: Database, key: string) => this._expired(db, key),
       mayDeleteExpired: () => true,
     };
@@ -143,6 +153,7 @@ export class RedisNode {
     this.clients.delete(c.id);
     this.unwatchAll(c);
     this.pubsub.dropClient(c);
+    this.blocking.drop(c);
   }
 
   /** Whether clients must AUTH before running commands (`requirepass` is set). */

@@ -36,7 +36,12 @@ export const transactionsCommands: CommandFamily = {
     c.node.unwatchAll(c);
     c.multi = null;
     const replies: Reply[] = [];
-    for (const { command, args } of multi.queue) replies.push(call(c, command, args));
+    c.denyBlocking = true;
+    try {
+      for (const { command, args } of multi.queue) replies.push(call(c, command, args));
+    } finally {
+      c.denyBlocking = false;
+    }
     c.watchDirty = false;
     return array(replies);
   },
