@@ -44,6 +44,10 @@ export interface Env {
   executable: string;
   /** The config file path reported by INFO (`config_file:`), empty when none. */
   configFile: string;
+  /** The config file's text (it lives outside the data dir), or null when it does not exist; throws if unreadable. */
+  readConfigFile(): string | null;
+  /** Replaces the config file atomically (CONFIG REWRITE); throws an Error whose message is the reason (strerror). */
+  writeConfigFile(text: string): void;
 }
 
 /** Returns `count` random lowercase hex characters drawn from env.random(), as Redis's getRandomHexChars does. */

@@ -59,6 +59,8 @@ export class ClientSession {
   readonly shardChannels = new Set<string>();
   /** Rewritten arguments to propagate to AOF/replicas instead of the request (rewriteClientCommandVector). */
   propagateAs: string[] | null = null;
+  /** Set by a handler whose command must be propagated even when it changed nothing (forceCommandPropagation). */
+  forcePropagation = false;
   closing = false;
   hold: Hold = 'none';
   /** Set while EXEC runs queued commands: blocking commands must answer at once (CLIENT_DENY_BLOCKING). */

@@ -68,7 +68,8 @@ export class CommandTable {
     for (const [name, subs] of containers) {
       const meta = COMMAND_META[name];
       if (meta === undefined) throw new UnknownCommandDefinitionError(`no Redis metadata for '${name}'`);
-      this.commands.set(name, _resolve(name, name, meta, null, subs));
+      // A container may also run bare (COMMAND with no subcommand), when its family registers it.
+      this.commands.set(name, _resolve(name, name, meta, handlers.get(name) ?? null, subs));
     }
   }
 
@@ -105,6 +106,9 @@ export function failsArity(command: Command, argc: number): boolean {
 
 // --- internal ---
 
+/** Flags Redis keeps but COMMAND does not show (CMD_PROTECTED is "hidden on purpose" in addReplyCommandFlags). */
+const _HIDDEN_FLAGS: Readonly<Record<string, readonly string[]>> = { debug: ['protected'], module: ['protected'] };
+
 function _resolve(
   name: string,
   fullName: string,
@@ -116,7 +120,7 @@ function _resolve(
     name,
     fullName,
     arity: meta.arity,
-    flags: new Set(meta.flags),
+    flags: new Set([...meta.flags, ...(_HIDDEN_FLAGS[fullName] ?? [])]),
     firstKey: meta.firstKey,
     lastKey: meta.lastKey,
     step: meta.step,

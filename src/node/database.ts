@@ -115,6 +115,7 @@ export class Database {
     const entry = this.lookup(key);
     if (entry !== undefined) {
       entry.value = value;
+      entry.accessedAt = this.hooks.now();
       if (!keepTtl && entry.expiresAt !== 0) {
         entry.expiresAt = 0;
         this.volatile.delete(key);
@@ -189,29 +190,36 @@ export class Database {
     return { cursor: i < n ? this.orderSeq[i]! : 0, keys };
   }
 
-  /** A random live key, or undefined when empty (RANDOMKEY); `random` is the node's generator. */
+  /**
+   * A random live key, or undefined when empty (RANDOMKEY); `random` is the node's generator. Like dbRandomKey, expired
+   * keys it lands on are reclaimed on the way.
+   */
   randomKey(random: () => number): string | undefined {
     for (let tries = 0; tries < 100 && this.entries.size > 0; tries++) {
       const key = this.order[Math.floor(random() * this.order.length)];
       if (key !== undefined && this.lookup(key) !== undefined) return key;
     }
-    for (const key of this.keys()) return key;
+    // Mostly tombstones or expired keys: walk them all (in scan order) rather than keep guessing.
+    for (const key of [...this.entries.keys()]) if (this.lookup(key) !== undefined) return key;
     return undefined;
   }
 
-  /** Removes every key (FLUSHDB). */
-  flush(): void {
-    const keys = [...this.entries.keys()];
+  /**
+   * Removes every key, expired or not, and returns how many there were (emptyDbStructure). It signals nothing: the
+   * caller flags WATCHers first with `node.touchAllWatched`, as Redis's signalFlushedDb does.
+   */
+  flush(): number {
+    const removed = this.entries.size;
     this.entries.clear();
     this.volatile.clear();
     this.order = [];
     this.orderSeq = [];
     this.tombstones = 0;
     this.volatileIterator = null;
-    for (const key of keys) this.hooks.modified(this, key);
+    return removed;
   }
 
-  /** Swaps contents with another database (SWAPDB); watchers of both are signalled by the caller. */
+  /** Swaps contents with another database (SWAPDB); the caller flags WATCHers of both first (touchAllWatched). */
   swapWith(other: Database): void {
     [this.entries, other.entries] = [other.entries, this.entries];
     [this.volatile, other.volatile] = [other.volatile, this.volatile];
@@ -232,12 +240,17 @@ export class Database {
     let sampled = 0;
     if (this.volatile.size === 0 || !this.hooks.mayDeleteExpired()) return { expired, sampled };
     const now = this.hooks.now();
-    while (sampled < samples && sampled < this.volatile.size) {
+    // Fixed up front: reclaiming keys shrinks the set, and no key should be sampled twice in one pass.
+    const limit = Math.min(samples, this.volatile.size);
+    let wrapped = false;
+    while (sampled < limit) {
       this.volatileIterator ??= this.volatile.values();
       const next = this.volatileIterator.next();
       if (next.done === true) {
+        // Resume from the start once per pass, so a pass that begins at the end still samples.
         this.volatileIterator = null;
-        if (sampled === 0) break;
+        if (wrapped) break;
+        wrapped = true;
         continue;
       }
       sampled++;

@@ -17,6 +17,8 @@ export function processCommand(c: ClientSession, args: string[]): Reply | undefi
   const node = c.node;
   node.commandTime = node.now();
   const command = node.commands.lookup(args);
+  // CLIENT LIST `cmd=` names the command as looked up, even when it is then rejected or queued (c->lastcmd).
+  c.lastCommand = command?.fullName ?? 'NULL';
   if (command === undefined) {
     const base = node.commands.get(args[0]!);
     return _reject(c, null, base !== undefined ? Errors.unknownSubcommand(args[0]!, args[1]!) : Errors.unknownCommand(args));
@@ -50,6 +52,7 @@ export function call(c: ClientSession, command: Command, args: string[]): Reply 
   const node = c.node;
   const dirtyBefore = node.dirty;
   c.propagateAs = null;
+  c.forcePropagation = false;
   let reply: Reply;
   try {
     reply = command.handler!(c, args);
@@ -63,8 +66,7 @@ export function call(c: ClientSession, command: Command, args: string[]): Reply 
     command.stats.failedCalls++;
     node.countError(reply.s);
   }
-  c.lastCommand = command.fullName;
-  if (node.dirty !== dirtyBefore && command.flags.has('write')) node.propagate(c.db.id, c.propagateAs ?? args);
+  if ((node.dirty !== dirtyBefore || c.forcePropagation) && command.flags.has('write')) node.propagate(c.db.id, c.propagateAs ?? args);
   return reply;
 }
 

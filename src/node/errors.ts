@@ -50,6 +50,19 @@ export const Errors = {
   bitOffset: () => error('ERR bit offset is not an integer or out of range'),
   bitValue: () => error('ERR bit is not an integer or out of range'),
   stringTooLong: () => error('ERR string exceeds maximum allowed size (proto-max-bulk-len)'),
+  offsetOutOfRange: () => error('ERR offset is out of range'),
+  decrementOverflow: () => error('ERR decrement would overflow'),
+  floatNanOrInfinity: () => error('ERR increment would produce NaN or Infinity'),
+  lcsNotStrings: () => error('ERR The specified keys must contain string values'),
+  lcsLenAndIdx: () => error('ERR If you want both the length and indexes, please just use IDX.'),
+  lcsTooLong: () => error('ERR String too long for LCS'),
+  lcsMemory: () => error('ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len'),
+  bitArgument: () => error('ERR The bit argument must be 1 or 0.'),
+  bitopNotSingleKey: () => error('ERR BITOP NOT must be called with a single source key.'),
+  bitfieldType: () =>
+    error('ERR Invalid bitfield type. Use something like i16 u8. Note that u64 is not supported but i64 is.'),
+  bitfieldOverflowType: () => error('ERR Invalid OVERFLOW type specified'),
+  bitfieldRoWrite: () => error('ERR BITFIELD_RO only supports the GET subcommand'),
   nestedMulti: () => error('ERR MULTI calls can not be nested'),
   execWithoutMulti: () => error('ERR EXEC without MULTI'),
   discardWithoutMulti: () => error('ERR DISCARD without MULTI'),
@@ -63,4 +76,22 @@ export const Errors = {
     ),
   protectedConfig: (name: string) =>
     error(`ERR CONFIG SET failed (possibly related to argument '${name}') - can't set protected config`),
+  configSetFailed: (name: string, reason: string) =>
+    error(`ERR CONFIG SET failed (possibly related to argument '${name}') - ${reason}`),
+  configUnknownOption: (name: string) => error(`ERR Unknown option or number of arguments for CONFIG SET - '${name}'`),
+  noConfigFile: () => error('ERR The server is running without a config file'),
+  configRewriteFailed: (reason: string) => error(`ERR Rewriting config file: ${reason}`),
+  protectedMode: () =>
+    error(
+      'DENIED Redis is running in protected mode because protected mode is enabled and no password is set for the ' +
+        'default user. In this mode connections are only accepted from the loopback interface. If you want to connect ' +
+        'from external computers to Redis you may adopt one of the following solutions: 1) Just disable protected mode ' +
+        "sending the command 'CONFIG SET protected-mode no' from the loopback interface by connecting to Redis from the " +
+        'same host the server is running, however MAKE SURE Redis is not publicly accessible from internet if you do ' +
+        'so. Use CONFIG REWRITE to make this change permanent. 2) Alternatively you can just disable the protected ' +
+        "mode by editing the Redis configuration file, and setting the protected mode option to 'no', and then " +
+        "restarting the server. 3) If you started the server manually just for testing, restart it with the '--protected-mode no' " +
+        'option. 4) Setup a an authentication password for the default user. NOTE: You only need to do one of the ' +
+        'above things in order for the server to start accepting connections from the outside.',
+    ),
 } as const;

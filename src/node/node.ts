@@ -11,6 +11,7 @@ import { ALL_COMMAND_FAMILIES } from './commands/index.js';
 import type { Config } from './config.js';
 import type { Connection } from './connection.js';
 import { Database } from './database.js';
+import { Errors } from './errors.js';
 import { enablesClass, notificationTargets, parseKeyspaceEvents, type EventClass } from './keyspace-events.js';
 import { Persistence } from './persistence/persistence.js';
 import { PubSub, type ChannelKind } from './pubsub.js';
@@ -66,6 +67,8 @@ export class RedisNode {
   };
   /** Changes since the last save (server.dirty). */
   dirty = 0;
+  /** Whether the cron expires keys actively (DEBUG SET-ACTIVE-EXPIRE; server.active_expire_enabled). */
+  activeExpire = true;
   /** The time the current command runs at; every expiry check in one command sees the same instant. */
   commandTime: number;
   /** CLIENT PAUSE: until when, and whether only writes wait. */
@@ -122,7 +125,7 @@ export class RedisNode {
 
   /** Loads persisted data and starts the cron. */
   start(): void {
-    this.log('notice', 'Server initialized');
+    this.log('warning', 'Server initialized');
     this.persistence.loadOnStart();
     this.running = true;
     this._scheduleCron();
@@ -145,7 +148,30 @@ export class RedisNode {
     const session = new ClientSession(this, connection, this.nextClientId++);
     this.clients.set(session.id, session);
     this.stats.connectionsReceived++;
+    // Protected mode (clientAcceptHandler): without a password only loopback clients may talk to the node.
+    if (connection !== null && !connection.isLocal && this.config.getBool('protected-mode') && !this.authRequired()) {
+      this.stats.rejectedConnections++;
+      session.reply(Errors.protectedMode());
+      session.closeAfterReply();
+      session.flush();
+    }
     return session;
+  }
+
+  /** Zeroes the counters INFO reports and every command's stats (CONFIG RESETSTAT: resetServerStats and friends). */
+  resetStats(): void {
+    const stats = this.stats as unknown as Record<string, unknown>;
+    for (const [key, value] of Object.entries(stats)) {
+      if (typeof value === 'number') stats[key] = 0;
+      else if (value instanceof Map) value.clear();
+    }
+    this.opsSample = { at: this.now(), commands: 0 };
+    const reset = (command: Command): void => {
+      const counters = command.stats as unknown as Record<string, number>;
+      for (const key of Object.keys(counters)) counters[key] = 0;
+      for (const sub of command.subcommands?.values() ?? []) reset(sub);
+    };
+    for (const command of this.commands.all()) reset(command);
   }
 
   /** Forgets a client that has gone away. */
@@ -307,9 +333,9 @@ export class RedisNode {
   }
 
   /** Shuts the node down: saves as configured, closes clients and tells the host. Returns false if saving failed. */
-  shutdown(save: ShutdownSave): boolean {
+  shutdown(save: ShutdownSave, force = false): boolean {
     this.log('warning', 'User requested shutdown...');
-    if (!this.persistence.shutdown(save)) return false;
+    if (!this.persistence.shutdown(save, force)) return false;
     this.running = false;
     this.cronTimer?.cancel();
     this.pause?.timer?.cancel();
@@ -360,7 +386,7 @@ export class RedisNode {
   private _cron(): void {
     this.cronLoops++;
     this.commandTime = this.now();
-    for (const db of this.databases) {
+    for (const db of this.activeExpire ? this.databases : []) {
       for (let pass = 0; pass < 16; pass++) {
         const { expired, sampled } = db.expireSample(20);
         if (sampled === 0 || expired * 4 < sampled) break;

@@ -1,5 +1,7 @@
 // A growable byte buffer that replies are encoded into, flushed once per batch of requests.
 
+import { writeLatin1At } from './latin1.js';
+
 const INITIAL_SIZE = 16 * 1024;
 /** Below this size a flush copies into Node's shared pool instead of handing over the backing store. */
 const COPY_LIMIT = 4 * 1024;
@@ -16,8 +18,10 @@ export class OutputBuffer {
 
   /** Appends an ASCII/latin1 string (one byte per char). */
   writeLatin1(s: string): void {
-    this._reserve(s.length);
-    this.length += this.buf.write(s, this.length, "latin1");
+    const n = s.length;
+    this._reserve(n);
+    writeLatin1At(this.buf, s, this.length);
+    this.length += n;
   }
 
   /** Appends raw bytes. */

@@ -13,16 +13,39 @@ export class ReplyParseError extends Error {
 /** Parses replies from a byte stream delivered in arbitrary chunks. */
 export class ReplyParser {
   private buf: Buffer = Buffer.alloc(0);
+  /** Chunks held back until `needed` bytes are there, so a big reply is joined once rather than once per chunk. */
+  private held: Buffer[] = [];
+  private heldLength = 0;
+  private needed = 0;
 
   /** Adds received bytes. */
   push(chunk: Buffer): void {
-    this.buf = this.buf.length === 0 ? chunk : Buffer.concat([this.buf, chunk]);
+    if (chunk.length === 0) return;
+    if (this.buf.length + this.heldLength + chunk.length < this.needed) {
+      this.held.push(chunk);
+      this.heldLength += chunk.length;
+      return;
+    }
+    if (this.buf.length === 0 && this.heldLength === 0) {
+      this.buf = chunk;
+    } else {
+      this.held.push(chunk);
+      this.buf = Buffer.concat([this.buf, ...this.held]);
+      this.held = [];
+      this.heldLength = 0;
+    }
+    this.needed = 0;
   }
 
   /** Returns the next complete reply, or undefined when more bytes are needed. */
   next(): Reply | undefined {
+    if (this.buf.length < this.needed || this.heldLength > 0) return undefined;
+    _needed = this.buf.length + 1;
     const result = _parse(this.buf, 0);
-    if (result === undefined) return undefined;
+    if (result === undefined) {
+      this.needed = _needed;
+      return undefined;
+    }
     this.buf = this.buf.subarray(result.end);
     return result.reply;
   }
@@ -38,6 +61,9 @@ export function parseReplies(data: Buffer): Reply[] {
 }
 
 // --- internal ---
+
+/** Set by `_parse` when a reply is incomplete: how many buffered bytes it needs at least before trying again. */
+let _needed = 0;
 
 interface Parsed {
   reply: Reply;
@@ -90,10 +116,17 @@ function _parse(buf: Buffer, pos: number): Parsed | undefined {
     case '!': {
       const length = Number(text);
       if (length < 0) return { reply: { t: 'nil' }, end };
-      if (buf.length < end + length + 2) return undefined;
+      if (buf.length < end + length + 2) {
+        _needed = end + length + 2;
+        return undefined;
+      }
       const body = buf.toString('latin1', end, end + length);
       const reply: Reply =
-        type === '$' ? { t: 'bulk', s: body } : type === '=' ? { t: 'verbatim', s: body.slice(4) } : { t: 'error', s: body };
+        type === '$'
+          ? { t: 'bulk', s: body }
+          : type === '='
+            ? { t: 'verbatim', s: body.slice(4) }
+            : { t: 'error', s: body };
       return { reply, end: end + length + 2 };
     }
     case '*':

@@ -103,7 +103,8 @@ export const mapOf = (entries: readonly (readonly [string, Reply])[]): MapReply 
 /** Builds replies sent back to back (not an array). */
 export const sequence = (items: readonly Reply[]): SequenceReply => ({ t: 'sequence', items });
 /** Builds a double reply. */
-export const double = (n: number, text?: string): DoubleReply => (text === undefined ? { t: 'double', n } : { t: 'double', n, text });
+export const double = (n: number, text?: string): DoubleReply =>
+  text === undefined ? { t: 'double', n } : { t: 'double', n, text };
 /** Builds a boolean reply. */
 export const bool = (b: boolean): BoolReply => ({ t: 'bool', b });
 /** Builds a verbatim text reply. */

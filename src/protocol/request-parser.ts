@@ -11,6 +11,7 @@ import {
   UNAUTHENTICATED_MAX_MULTIBULK,
 } from './limits.js';
 import { ProtocolError } from './protocol-error.js';
+import { latin1String } from './latin1.js';
 import { splitArgs } from './split-args.js';
 
 const CR = 13;
@@ -96,7 +97,7 @@ export class RequestParser {
 
   private _inline(): string[] | null {
     const buf = this.buf;
-    const newline = buf.indexOf(LF, this.pos);
+    const newline = _findInLine(buf, this.pos, LF);
     if (newline === -1) {
       if (buf.length - this.pos > PROTO_INLINE_MAX_SIZE) {
         throw new ProtocolError('too-big-inline', 'Protocol error: too big inline request');
@@ -104,7 +105,7 @@ export class RequestParser {
       return null;
     }
     const end = newline > this.pos && buf[newline - 1] === CR ? newline - 1 : newline;
-    const args = splitArgs(buf.toString('latin1', this.pos, end));
+    const args = splitArgs(latin1String(buf, this.pos, end));
     if (args === null) throw new ProtocolError('unbalanced-quotes', 'Protocol error: unbalanced quotes in request');
     this.pos = newline + 1;
     return args;
@@ -113,7 +114,7 @@ export class RequestParser {
   private _multibulk(): string[] | null {
     const buf = this.buf;
     if (this.remaining === 0) {
-      const cr = buf.indexOf(CR, this.pos);
+      const cr = _findInLine(buf, this.pos, CR);
       if (cr === -1) {
         if (buf.length - this.pos > PROTO_INLINE_MAX_SIZE) {
           throw new ProtocolError('too-big-mbulk-count', 'Protocol error: too big mbulk count string');
@@ -135,7 +136,7 @@ export class RequestParser {
     }
     while (this.remaining > 0) {
       if (this.bulkLength === -1) {
-        const cr = buf.indexOf(CR, this.pos);
+        const cr = _findInLine(buf, this.pos, CR);
         if (cr === -1) {
           if (buf.length - this.pos > PROTO_INLINE_MAX_SIZE) {
             throw new ProtocolError('too-big-bulk-count', 'Protocol error: too big bulk count string');
@@ -161,7 +162,7 @@ export class RequestParser {
         this.needed = this.bulkLength + 2;
         return null;
       }
-      this.args.push(buf.toString('latin1', this.pos, this.pos + this.bulkLength));
+      this.args.push(latin1String(buf, this.pos, this.pos + this.bulkLength));
       this.pos += this.bulkLength + 2;
       this.bulkLength = -1;
       this.remaining--;
@@ -173,8 +174,27 @@ export class RequestParser {
 }
 
 /**
- * Parses a decimal integer the way Redis's string2ll does (no sign but '-', no leading zeros, no spaces); returns null
- * when the text is not one. Values past 2^53 are reported as Infinity, which every caller rejects as too large.
+ * Finds `byte` from `start` the way Redis's strchr on the query buffer does: a NUL byte ends the search, so a request
+ * line with a NUL before its terminator is never complete (Redis waits until the too-big limits trip). Returns -1 when
+ * not found. Header lines are a few bytes long, so a plain loop beats a native search here.
+ */
+function _findInLine(buf: Buffer, start: number, byte: number): number {
+  for (let i = start, n = buf.length; i < n; i++) {
+    const c = buf[i]!;
+    if (c === byte) return i;
+    if (c === 0) return -1;
+  }
+  return -1;
+}
+
+/** The decimal digits of LLONG_MAX, and of -LLONG_MIN, for string2ll's overflow check. */
+const LLONG_MAX_DIGITS = '9223372036854775807';
+const LLONG_MIN_DIGITS = '9223372036854775808';
+
+/**
+ * Parses a decimal integer the way Redis's string2ll does (no sign but '-', no leading zeros, no spaces, no overflow
+ * of a 64-bit signed integer); returns null when the text is not one. Values past 2^53 lose precision, which is
+ * harmless: every caller rejects them as too large, or treats negatives alike.
  */
 function _parseLength(buf: Buffer, start: number, end: number): number | null {
   if (start >= end) return null;
@@ -188,13 +208,14 @@ function _parseLength(buf: Buffer, start: number, end: number): number | null {
   const first = buf[i]!;
   if (first === 0x30) return end - i === 1 && !negative ? 0 : null;
   if (first < 0x31 || first > 0x39) return null;
-  if (end - i > 19) return null;
+  const digits = end - i;
+  if (digits > 19) return null;
+  if (digits === 19 && buf.toString('latin1', i, end) > (negative ? LLONG_MIN_DIGITS : LLONG_MAX_DIGITS)) return null;
   let value = 0;
   for (; i < end; i++) {
     const c = buf[i]!;
     if (c < 0x30 || c > 0x39) return null;
     value = value * 10 + (c - 0x30);
   }
-  if (value > Number.MAX_SAFE_INTEGER) value = Infinity;
   return negative ? -value : value;
 }

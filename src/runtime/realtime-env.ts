@@ -1,26 +1,42 @@
 // Binds the core's Env to the wall clock, real timers, Math.random, files and a log sink.
 
 import { randomInt } from 'node:crypto';
-import type { Env, LogLevel } from '../env/env.js';
+import {
+  chmodSync,
+  closeSync,
+  existsSync,
+  fsyncSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeSync,
+} from 'node:fs';
+import type { Env, LogLevel, Storage } from '../env/env.js';
 import { FsStorage } from './fs-storage.js';
 import { formatLogLine } from './log-line.js';
+import { errorCode, strerror } from './os-errors.js';
 
-/** Where log lines go: a function taking one formatted line. */
+/** Where log lines go: a function taking one formatted line (without the newline). */
 export type LogSink = (line: string) => void;
 
 /** Options for a realtime environment. */
 export interface RealtimeEnvOptions {
-  /** Directory for the node's files. */
-  dir: string;
+  /** Directory for the node's files; a function when it can change at run time (CONFIG SET dir). */
+  dir: string | (() => string);
   /** Receives formatted log lines; defaults to standard output. */
   sink?: LogSink;
-  /** The config file path INFO reports. */
+  /** The least important level written (the `loglevel` directive); everything when omitted. */
+  level?: () => LogLevel;
+  /** Absolute path of the config file (INFO, CONFIG REWRITE); none when omitted. */
   configFile?: string;
 }
 
 /** Creates an Env for a node running on real time and real files. */
 export function createRealtimeEnv(options: RealtimeEnvOptions): Env {
   const sink = options.sink ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const dir = options.dir;
+  const configFile = options.configFile ?? '';
   // Mix a crypto seed into Math.random's stream so two nodes started in the same millisecond get different run ids.
   const salt = randomInt(0, 2 ** 31) / 2 ** 31;
   return {
@@ -31,10 +47,66 @@ export function createRealtimeEnv(options: RealtimeEnvOptions): Env {
       timer.unref?.();
       return { cancel: () => clearTimeout(timer) };
     },
-    storage: new FsStorage(options.dir),
-    log: (level: LogLevel, role: string, message: string) => sink(formatLogLine(process.pid, role, new Date(), level, message)),
+    storage: typeof dir === 'string' ? new FsStorage(dir) : _followingStorage(dir),
+    log: (level: LogLevel, role: string, message: string) => {
+      if (options.level !== undefined && _LEVELS.indexOf(level) < _LEVELS.indexOf(options.level())) return;
+      sink(formatLogLine(process.pid, role, new Date(), level, message));
+    },
     pid: process.pid,
     executable: process.argv[1] ?? 'redis-sim',
-    configFile: options.configFile ?? '',
+    configFile,
+    readConfigFile() {
+      if (configFile === '') return null;
+      try {
+        return readFileSync(configFile, 'latin1');
+      } catch (e) {
+        if (errorCode(e) === 'ENOENT') return null;
+        throw new Error(strerror(e));
+      }
+    },
+    writeConfigFile(text) {
+      _overwriteFile(configFile, text);
+    },
   };
+}
+
+// --- internal ---
+
+const _LEVELS: readonly LogLevel[] = ['debug', 'verbose', 'notice', 'warning'];
+
+/** Storage rooted at whatever directory `dir()` names at the moment of each call. */
+function _followingStorage(dir: () => string): Storage {
+  let current: FsStorage | null = null;
+  const at = (): FsStorage => {
+    const d = dir();
+    if (current?.dir !== d) current = new FsStorage(d);
+    return current;
+  };
+  return {
+    read: (name) => at().read(name),
+    writeAtomic: (name, data) => at().writeAtomic(name, data),
+    append: (name, data) => at().append(name, data),
+    sync: (name) => at().sync(name),
+    remove: (name) => at().remove(name),
+    exists: (name) => at().exists(name),
+  };
+}
+
+/** rewriteConfigOverwriteFile: write a temporary file next to the target, fsync, chmod 0644, rename over it. */
+function _overwriteFile(path: string, text: string): void {
+  const temp = `${path}.${process.pid}.tmp`;
+  try {
+    const fd = openSync(temp, 'w');
+    try {
+      writeSync(fd, Buffer.from(text, 'latin1'));
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    chmodSync(temp, 0o644);
+    renameSync(temp, path);
+  } catch (e) {
+    if (existsSync(temp)) rmSync(temp, { force: true });
+    throw new Error(strerror(e));
+  }
 }

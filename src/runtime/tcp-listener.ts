@@ -27,7 +27,8 @@ export async function listenTcp(node: RedisNode, host: string, port: number): Pr
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, host, () => {
+    // IPv6 sockets are IPv6-only (as Redis sets IPV6_V6ONLY), so `bind * ::*` can take both families.
+    server.listen({ port, host, ipv6Only: host.includes(':') }, () => {
       server.off('error', reject);
       resolve();
     });

@@ -24,6 +24,8 @@ export interface SimEnvOptions {
   name: string;
   /** The process id to report; derived from `rng.fork('pid')` when omitted, so it leaves `rng` itself untouched. */
   pid?: number;
+  /** The node's config file, kept in memory (CONFIG REWRITE updates `text`); none when omitted. */
+  configFile?: { readonly path: string; text: string | null };
 }
 
 /** Creates the Env a simulated node runs against. */
@@ -37,7 +39,12 @@ export function createSimEnv(opts: SimEnvOptions): Env {
     log: (level, role, message) => log?.record(queue.now(), name, `${role} ${_LEVEL_CHARS[level]} ${message}`),
     pid: opts.pid ?? _PID_MIN + rng.fork('pid').nextInt(_PID_MAX - _PID_MIN),
     executable: SIM_EXECUTABLE,
-    configFile: '',
+    configFile: opts.configFile?.path ?? '',
+    readConfigFile: () => opts.configFile?.text ?? null,
+    writeConfigFile(text) {
+      if (opts.configFile === undefined) throw new Error('No such file or directory');
+      opts.configFile.text = text;
+    },
   };
 }
 

@@ -99,7 +99,9 @@ export async function startProcessServer(
   try {
     await waitFor(async () => {
       if (child.exitCode !== null) throw new Error(`${command} exited early: ${output}`);
-      return (await tryPing(port)) === 'PONG';
+      // With requirepass, PING answers NOAUTH: the server is up all the same.
+      const pong = await tryPing(port);
+      return pong === 'PONG' || (pong?.startsWith('NOAUTH ') ?? false);
     }, { timeoutMs: 10_000, message: `${command} did not start` });
   } catch (e) {
     await server.stop();
@@ -115,7 +117,10 @@ export function startRealRedis(extraArgs: readonly string[] = []): Promise<Proce
 
 /** Starts `redis-sim server` as a separate process. */
 export function startSimProcess(extraArgs: readonly string[] = [], options: { dir?: string; port?: number } = {}): Promise<ProcessServer> {
-  return startProcessServer(process.execPath, [CLI_PATH, 'server', '--save', '', ...extraArgs], options);
+  // A config file must come first, as with redis-server; the options then override it.
+  const file = extraArgs[0] !== undefined && !extraArgs[0].startsWith('-') ? extraArgs.slice(0, 1) : [];
+  const rest = extraArgs.slice(file.length);
+  return startProcessServer(process.execPath, [CLI_PATH, 'server', ...file, '--save', '', ...rest], options);
 }
 
 /** Polls `condition` until it returns true, failing with `message` after `timeoutMs`. */
@@ -203,13 +208,13 @@ export class RespClient {
   }
 }
 
-/** PINGs a port once; resolves with the reply text or null. */
+/** PINGs a port once; resolves with the status or error text of the reply, or null. */
 async function tryPing(port: number): Promise<string | null> {
   let client: RespClient | null = null;
   try {
     client = await RespClient.connect(port);
     const reply = await Promise.race([client.call('PING'), new Promise<null>((r) => setTimeout(() => r(null), 1000))]);
-    return reply !== null && reply.t === 'simple' ? reply.s : null;
+    return reply !== null && (reply.t === 'simple' || reply.t === 'error') ? reply.s : null;
   } catch {
     return null;
   } finally {

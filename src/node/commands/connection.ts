@@ -17,7 +17,8 @@ export function isValidClientName(name: string): boolean {
 }
 
 /** The CLIENT SETNAME rejection. */
-export const INVALID_CLIENT_NAME = () => error('ERR Client names cannot contain spaces, newlines or special characters.');
+export const INVALID_CLIENT_NAME = () =>
+  error('ERR Client names cannot contain spaces, newlines or special characters.');
 
 /** Checks a username/password pair against `requirepass` (the default user is the only user). */
 function _checkCredentials(c: ClientSession, user: string, password: string): boolean {

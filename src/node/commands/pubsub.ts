@@ -34,11 +34,23 @@ export const pubsubCommands: CommandFamily = {
   psubscribe: (c, args) => sequence(args.slice(1).map((p) => c.node.pubsub.psubscribe(c, p))),
 
   unsubscribe: (c, args) =>
-    sequence(args.length === 1 ? c.node.pubsub.unsubscribe(c, null, 'channel') : args.slice(1).flatMap((ch) => c.node.pubsub.unsubscribe(c, ch, 'channel'))),
+    sequence(
+      args.length === 1
+        ? c.node.pubsub.unsubscribe(c, null, 'channel')
+        : args.slice(1).flatMap((ch) => c.node.pubsub.unsubscribe(c, ch, 'channel')),
+    ),
   sunsubscribe: (c, args) =>
-    sequence(args.length === 1 ? c.node.pubsub.unsubscribe(c, null, 'shard') : args.slice(1).flatMap((ch) => c.node.pubsub.unsubscribe(c, ch, 'shard'))),
+    sequence(
+      args.length === 1
+        ? c.node.pubsub.unsubscribe(c, null, 'shard')
+        : args.slice(1).flatMap((ch) => c.node.pubsub.unsubscribe(c, ch, 'shard')),
+    ),
   punsubscribe: (c, args) =>
-    sequence(args.length === 1 ? c.node.pubsub.punsubscribe(c, null) : args.slice(1).flatMap((p) => c.node.pubsub.punsubscribe(c, p))),
+    sequence(
+      args.length === 1
+        ? c.node.pubsub.punsubscribe(c, null)
+        : args.slice(1).flatMap((p) => c.node.pubsub.punsubscribe(c, p)),
+    ),
 
   publish: (c, args) => integer(c.node.publish(args[1]!, args[2]!, 'channel')),
   spublish: (c, args) => integer(c.node.publish(args[1]!, args[2]!, 'shard')),

@@ -1,0 +1,194 @@
+// Throughput of redis-sim against real redis-server, measured in one run on the same machine with redis-benchmark:
+// SET and GET, 50 clients, unpipelined and with 16 commands per pipeline. Prints a table of ops/s and the ratio
+// sim/real, and appends the run to bench/RESULTS.md. Run with `npm run bench` (which builds first).
+//
+// Environment: BENCH_REQUESTS (default 200000), BENCH_REPEAT (runs per cell, the best is kept; default 1).
+
+import { spawn, execFileSync } from 'node:child_process';
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, connect } from 'node:net';
+import { availableParallelism, tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const CLI = join(ROOT, 'dist/cli/main.js');
+const RESULTS = join(ROOT, 'bench/RESULTS.md');
+const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 200_000);
+const REPEAT = Number(process.env.BENCH_REPEAT ?? 1);
+const CLIENTS = 50;
+/** Goals from the project brief: sim/real ratio per pipeline depth. */
+const GOALS = { 1: 0.8, 16: 0.5 };
+
+/** Finds a TCP port that was free a moment ago. */
+function freePort() {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+/** Resolves true when the server at `port` answers PING with +PONG. */
+function pings(port) {
+  return new Promise((resolvePing) => {
+    const socket = connect(port, '127.0.0.1');
+    const done = (ok) => {
+      socket.destroy();
+      resolvePing(ok);
+    };
+    socket.setTimeout(1000, () => done(false));
+    socket.once('error', () => done(false));
+    socket.once('connect', () => socket.write('*1\r\n$4\r\nPING\r\n'));
+    socket.once('data', (d) => done(d.toString('latin1') === '+PONG\r\n'));
+  });
+}
+
+/** Starts a server process and waits until it answers PING. */
+async function startServer(name, command, args, port) {
+  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (d) => (output += d));
+  child.stderr.on('data', (d) => (output += d));
+  const exited = new Promise((r) => child.once('exit', r));
+  const deadline = Date.now() + 15_000;
+  while (!(await pings(port))) {
+    if (child.exitCode !== null || Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`${name} did not start (${command} ${args.join(' ')}):\n${output}`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return {
+    name,
+    port,
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      await exited;
+    },
+  };
+}
+
+/** Runs redis-benchmark and returns ops/s per test name (SET, GET). */
+function benchmark(port, pipeline) {
+  const args = ['-p', String(port), '-t', 'set,get', '-n', String(REQUESTS), '-c', String(CLIENTS), '-q', '--csv'];
+  if (pipeline > 1) args.push('-P', String(pipeline));
+  const out = execFileSync('redis-benchmark', args, { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
+  const rps = {};
+  for (const line of out.trim().split('\n')) {
+    const cells = line.split(',').map((c) => c.replace(/^"|"$/g, ''));
+    if (cells[0] === 'test') continue;
+    rps[cells[0]] = Number(cells[1]);
+  }
+  return { rps, command: `redis-benchmark ${args.join(' ').replace(`-p ${port}`, '-p <port>')}` };
+}
+
+/**
+ * Runs every cell against both servers, alternating between them so that both see the same machine load, and keeps
+ * the best of BENCH_REPEAT runs per cell.
+ */
+function measure(servers) {
+  const results = Object.fromEntries(servers.map((s) => [s.name, {}]));
+  const commands = {};
+  for (let i = 0; i < REPEAT; i++) {
+    for (const pipeline of [1, 16]) {
+      for (const server of servers) {
+        const { rps, command } = benchmark(server.port, pipeline);
+        commands[pipeline] = command;
+        for (const [test, value] of Object.entries(rps)) {
+          const key = `${test} -P ${pipeline}`;
+          results[server.name][key] = Math.max(results[server.name][key] ?? 0, value);
+        }
+      }
+    }
+  }
+  return { results, commands };
+}
+
+/** Describes this machine. */
+function machine() {
+  const cpuinfo = existsSync('/proc/cpuinfo') ? readFileSync('/proc/cpuinfo', 'utf8') : '';
+  const model = /^model name\s*:\s*(.*)$/m.exec(cpuinfo)?.[1] ?? 'unknown CPU';
+  const redisVersion = execFileSync('redis-server', ['--version'], { encoding: 'utf8' }).trim();
+  let load = '';
+  if (existsSync('/proc/loadavg')) load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+  return { cpus: availableParallelism(), model, node: process.version, redisVersion, load };
+}
+
+async function main() {
+  const dir = mkdtempSync(join(tmpdir(), 'redis-sim-bench-'));
+  const info = machine();
+  let real;
+  let sim;
+  let measured;
+  try {
+    const [realPort, simPort] = [await freePort(), await freePort()];
+    real = await startServer(
+      'redis-server',
+      'redis-server',
+      ['--port', String(realPort), '--save', '', '--appendonly', 'no', '--dir', dir],
+      realPort,
+    );
+    sim = await startServer(
+      'redis-sim',
+      process.execPath,
+      [CLI, 'server', '--port', String(simPort), '--save', '', '--dir', dir],
+      simPort,
+    );
+    measured = measure([real, sim]);
+  } finally {
+    await real?.stop();
+    await sim?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const realResults = measured.results['redis-server'];
+  const simResults = measured.results['redis-sim'];
+
+  const rows = [];
+  for (const pipeline of [1, 16]) {
+    for (const test of ['SET', 'GET']) {
+      const key = `${test} -P ${pipeline}`;
+      const ratio = simResults[key] / realResults[key];
+      const goal = GOALS[pipeline];
+      rows.push([
+        test,
+        String(pipeline),
+        _fmt(realResults[key]),
+        _fmt(simResults[key]),
+        ratio.toFixed(2),
+        `≥ ${goal}`,
+        ratio >= goal ? 'met' : 'MISSED',
+      ]);
+    }
+  }
+  const header = ['test', 'pipeline', 'redis-server ops/s', 'redis-sim ops/s', 'sim/real', 'goal', ''];
+  const table = [header, header.map(() => '---'), ...rows].map((r) => `| ${r.join(' | ')} |`).join('\n');
+  const report = [
+    `## ${new Date().toISOString()}`,
+    '',
+    `- Machine: ${info.cpus} CPUs (${info.model}), load average at start ${info.load || 'n/a'}`,
+    `- Node ${info.node}; ${info.redisVersion}`,
+    `- Servers: \`redis-server --port <port> --save '' --appendonly no\` and \`node dist/cli/main.js server --port <port> --save ''\`, benchmarked alternately`,
+    `- Commands: \`${measured.commands[1]}\` and \`${measured.commands[16]}\`${REPEAT > 1 ? ` (best of ${REPEAT} runs per cell)` : ''}`,
+    '',
+    table,
+    '',
+  ].join('\n');
+  console.log(report);
+  if (!existsSync(RESULTS)) {
+    writeFileSync(
+      RESULTS,
+      '# Benchmark results\n\nredis-sim against real redis-server, measured by `npm run bench` (bench/run.mjs). Newest last.\n\n',
+    );
+  }
+  appendFileSync(RESULTS, `${report}\n`);
+}
+
+function _fmt(n) {
+  return Math.round(n).toLocaleString('en-US');
+}
+
+await main();

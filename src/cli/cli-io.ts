@@ -1,0 +1,65 @@
+// What a CLI command talks to: output streams, the working directory and termination signals, passed in so the
+// whole CLI runs in-process under test; plus the error a command raises for a one-line message.
+
+import { readFileSync } from 'node:fs';
+import { REDIS_VERSION } from '../node/version.js';
+
+/** A termination signal the CLI handles. */
+export type CliSignal = 'SIGINT' | 'SIGTERM';
+
+/** The outside world of one CLI run. */
+export interface CliIo {
+  /** The directory relative paths are resolved against. */
+  readonly cwd: string;
+  /** Writes to standard output. */
+  out(text: string): void;
+  /** Writes to standard error. */
+  err(text: string): void;
+  /** Calls `handler` on SIGINT/SIGTERM until the returned function is called. */
+  onSignal(handler: (signal: CliSignal) => void): () => void;
+}
+
+/** A command's one-line failure; `hint` adds "(see --help)" because the user can fix the command line. */
+export class CliError extends Error {
+  override readonly name = 'CliError';
+  constructor(
+    message: string,
+    readonly hint = false,
+  ) {
+    super(message);
+  }
+}
+
+/** A command the CLI dispatches to: `run` gets the words after the command name and resolves with the exit code. */
+export interface CliCommand {
+  readonly name: string;
+  /** yargs usage, e.g. `server [config-file] [options..]`. */
+  readonly usage: string;
+  readonly describe: string;
+  run(args: readonly string[], io: CliIo): Promise<number>;
+}
+
+/** The process's own streams, directory and signals. */
+export function processIo(): CliIo {
+  return {
+    cwd: process.cwd(),
+    out: (text) => process.stdout.write(text),
+    err: (text) => process.stderr.write(text),
+    onSignal(handler) {
+      const onInt = () => handler('SIGINT');
+      const onTerm = () => handler('SIGTERM');
+      process.on('SIGINT', onInt);
+      process.on('SIGTERM', onTerm);
+      return () => {
+        process.off('SIGINT', onInt);
+        process.off('SIGTERM', onTerm);
+      };
+    },
+  };
+}
+
+/** What `--version` prints. */
+export function versionText(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return `redis-sim ${pkg.version} (Redis ${REDIS_VERSION} compatible)`;
+}

@@ -1,0 +1,123 @@
+// The library API: what tests and users import from 'redis-sim'.
+
+import { startServerHost, type ServerHost, type ServerHostOptions } from './runtime/server-host.js';
+
+/** Options for startServer: the server host's options plus the port to listen on. */
+export interface StartServerOptions extends ServerHostOptions {
+  /** The TCP port; 0 (the default) picks a free ephemeral port, reported as `port` on the result. */
+  port?: number;
+}
+
+/**
+ * Starts a realtime node on a real TCP port (ephemeral by default). The log is discarded unless `logSink` is given.
+ * An explicit `port` option wins over a `port` directive; without it, directives may set the port.
+ */
+export function startServer(options: StartServerOptions = {}): Promise<ServerHost> {
+  const { port, directives = [], logSink = () => {}, ...rest } = options;
+  const ordered =
+    port === undefined ? [['port', ['0']] as const, ...directives] : [...directives, ['port', [String(port)]] as const];
+  return startServerHost({ ...rest, logSink, directives: ordered });
+}
+
+/** A running realtime node (`node`, `host`, `port`, `stop()`), and the options of the underlying host. */
+export type { ServerHost, ServerHostOptions } from './runtime/server-host.js';
+
+/** The simulation: a seeded world of nodes and clients on a virtual clock, with fault injection. */
+export {
+  Simulation,
+  SimulationTimeoutError,
+  type Directives,
+  type SimClientCreateOptions,
+  type SimNode,
+  type SimNodeOptions,
+  type SimNodeState,
+  type SimulationOptions,
+} from './sim/simulation.js';
+/** A simulated RESP client whose calls are settled by the event queue, and the one-line reply formatter its log uses. */
+export {
+  SimClient,
+  SimCallError,
+  formatReply,
+  type CallFailure,
+  type SimCall,
+  type SimClientOptions,
+} from './sim/sim-client.js';
+/** The simulated network: links with latency, loss, partitions, pauses and resets. */
+export {
+  DEFAULT_LATENCY,
+  SimNetwork,
+  type AcceptHandler,
+  type CloseReason,
+  type Latency,
+  type LinkEnd,
+  type SimNetworkOptions,
+} from './sim/sim-network.js';
+/** The simulation's building blocks: event log, virtual clock, seeded PRNG, in-memory storage, simulated Env. */
+export { EventLog } from './sim/event-log.js';
+/** The virtual clock and task queue. */
+export { DEFAULT_START_TIME_MS, EventQueue, type EventQueueOptions } from './sim/event-queue.js';
+/** The seeded, forkable random stream. */
+export { Prng } from './sim/prng.js';
+/** In-memory file storage with a power-loss model. */
+export { MemoryStorage } from './sim/memory-storage.js';
+/** Binds the Env interface to a virtual clock, a seeded stream and in-memory storage. */
+export { createSimEnv, type SimEnvOptions } from './sim/sim-env.js';
+
+/** The environment interface the deterministic core runs against. */
+export type { Env, LogLevel, Storage, TimerHandle } from './env/env.js';
+/** One Redis instance, runnable under either runtime. */
+export { RedisNode, type NodeOptions } from './node/node.js';
+/** A node's configuration table, and the error a rejected directive raises. */
+export { Config, ConfigError } from './node/config.js';
+/** The transport interface a runtime hands a node for each client. */
+export type { Connection } from './node/connection.js';
+
+/** The streaming RESP request parser (multibulk and inline), as a server uses it. */
+export { RequestParser, type RequestParserOptions } from './protocol/request-parser.js';
+/** The error a malformed request raises. */
+export { ProtocolError } from './protocol/protocol-error.js';
+/** Encodes reply values as RESP2 or RESP3 into an output buffer. */
+export { encodeReply, type RespVersion } from './protocol/reply-encoder.js';
+/** The growable buffer encodeReply writes into. */
+export { OutputBuffer } from './protocol/output-buffer.js';
+/** The streaming client-side reply parser (RESP2 and RESP3). */
+export { ReplyParser, ReplyParseError, parseReplies } from './protocol/reply-parser.js';
+/** Converts replies to plain JavaScript values. */
+export { toPlain, type PlainReply } from './protocol/reply-text.js';
+/** Reply values and their constructors. */
+export {
+  EMPTY_ARRAY,
+  NIL,
+  NIL_ARRAY,
+  OK,
+  ONE,
+  PONG,
+  QUEUED,
+  ZERO,
+  array,
+  bool,
+  bulk,
+  bulkArray,
+  bulkOrNil,
+  double,
+  error,
+  integer,
+  map,
+  mapOf,
+  push,
+  set,
+  simple,
+  verbatim,
+  type ArrayReply,
+  type BoolReply,
+  type BulkReply,
+  type DoubleReply,
+  type ErrorReply,
+  type IntReply,
+  type MapReply,
+  type NilArrayReply,
+  type NilReply,
+  type Reply,
+  type SimpleReply,
+  type VerbatimReply,
+} from './protocol/reply.js';
