@@ -15,6 +15,7 @@ import { Errors } from './errors.js';
 import { enablesClass, notificationTargets, parseKeyspaceEvents, type EventClass } from './keyspace-events.js';
 import { Persistence } from './persistence/persistence.js';
 import { PubSub, type ChannelKind } from './pubsub.js';
+import './types/index.js';
 
 /** Counters reported by INFO stats. */
 export interface NodeStats {

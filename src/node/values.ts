@@ -6,6 +6,8 @@ export interface CollectionValue {
   readonly type: 'list' | 'hash' | 'set' | 'zset' | 'stream';
   /** A deep copy, for COPY. */
   clone(): CollectionValue;
+  /** What OBJECT ENCODING reports, tracking Redis 7.0's one-way conversions (listpack → hashtable, ...). */
+  readonly encoding: string;
 }
 
 /** Anything stored under a key. */

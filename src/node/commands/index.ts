@@ -11,6 +11,10 @@ import { debugCommands } from './debug.js';
 import { commandCommands } from './command-info.js';
 import { transactionsCommands } from './transactions.js';
 import { pubsubCommands } from './pubsub.js';
+import { listsCommands } from './lists.js';
+import { hashesCommands } from './hashes.js';
+import { setsCommands } from './sets.js';
+import { sortedSetsCommands } from './sorted-sets.js';
 import { infoCommands } from './info-command.js';
 import type { CommandFamily } from '../command-table.js';
 
@@ -27,5 +31,9 @@ export const ALL_COMMAND_FAMILIES: readonly CommandFamily[] = [
   commandCommands,
   transactionsCommands,
   pubsubCommands,
+  listsCommands,
+  hashesCommands,
+  setsCommands,
+  sortedSetsCommands,
   infoCommands,
 ];

@@ -1,0 +1,6 @@
+// Command family — sets.
+
+import type { CommandFamily } from '../command-table.js';
+
+/** The sets family's handlers by command name. */
+export const setsCommands: CommandFamily = {};

@@ -1,0 +1,2 @@
+// Loads every collection type's persistence and digest codecs (each module registers itself when imported).
+// node.ts imports this once, so RDB files, DUMP payloads and DEBUG DIGEST know every type.
