@@ -3,6 +3,7 @@
 // definition also knows how CONFIG REWRITE writes it back. Most directives are stored and reported only; the node
 // reads the ones it implements through Config.get.
 
+import { formatKeyspaceEvents, parseKeyspaceEvents } from './keyspace-events.js';
 import { parseDouble, parseInt64 } from './args.js';
 import { ConfigError } from './config-error.js';
 
@@ -65,17 +66,6 @@ export function formatMemory(bytes: bigint): string {
   return String(bytes);
 }
 
-/** The classes of notify-keyspace-events as flags (keyspaceEventsStringToFlags), or null for an unknown character. */
-export function keyspaceEventFlags(classes: string): number | null {
-  let flags = 0;
-  for (const ch of classes) {
-    const bit = _NOTIFY_CHARS[ch];
-    if (bit === undefined) return null;
-    flags |= bit;
-  }
-  return flags;
-}
-
 // --- internal ---
 
 const _KB = 1024n;
@@ -97,34 +87,6 @@ const _REPR_ESCAPES: Record<number, string> = {
   0x07: '\\a',
   0x08: '\\b',
 };
-
-const _NOTIFY = {
-  K: 1,
-  E: 2,
-  g: 4,
-  $: 8,
-  l: 16,
-  s: 32,
-  h: 64,
-  z: 128,
-  x: 256,
-  e: 512,
-  t: 1024,
-  m: 2048,
-  d: 8192,
-  n: 16384,
-};
-const _NOTIFY_ALL = 4 | 8 | 16 | 32 | 64 | 128 | 256 | 512 | 1024 | 8192;
-const _NOTIFY_CHARS: Record<string, number> = { ..._NOTIFY, A: _NOTIFY_ALL };
-
-/** keyspaceEventsFlagsToString: the canonical spelling of a set of event classes. */
-function _keyspaceEventsString(flags: number): string {
-  let out = '';
-  if ((flags & _NOTIFY_ALL) === _NOTIFY_ALL) out += 'A';
-  else for (const ch of 'g$lshzxetdn') if (flags & _NOTIFY[ch as keyof typeof _NOTIFY]) out += ch;
-  for (const ch of 'KEm') if (flags & _NOTIFY[ch as keyof typeof _NOTIFY]) out += ch;
-  return out;
-}
 
 /** Options shared by every kind of definition. */
 interface _Opts {
@@ -558,10 +520,10 @@ function _notifyKeyspaceEvents(): ConfigDefinition {
     '',
     {},
     (words) => {
-      const flags = keyspaceEventFlags(words[0]!);
+      const flags = parseKeyspaceEvents(words[0]!);
       return flags === null
         ? _fail(name, "Invalid event class character. Use 'Ag$lshzxeKEtmdn'.")
-        : _keyspaceEventsString(flags);
+        : formatKeyspaceEvents(flags);
     },
     (value) => [{ line: `${name} ${reprQuote(value)}`, force: value !== '' }],
   );

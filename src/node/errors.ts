@@ -36,6 +36,10 @@ export const Errors = {
     error(`ERR unknown command '${args[0]!.slice(0, 128)}', with args beginning with: ${_quotedArgs(args)}`),
   unknownSubcommand: (container: string, sub: string) =>
     error(`ERR unknown subcommand '${sub.slice(0, 128)}'. Try ${container.toUpperCase()} HELP.`),
+  subcommandSyntax: (args: readonly string[]) =>
+    error(
+      `ERR unknown subcommand or wrong number of arguments for '${args[1]!.slice(0, 128)}'. Try ${args[0]!.toUpperCase()} HELP.`,
+    ),
   noAuth: () => error('NOAUTH Authentication required.'),
   wrongPass: () => error('WRONGPASS invalid username-password pair or user is disabled.'),
   authNotConfigured: () =>

@@ -4,8 +4,20 @@
 export type EventClass = 'g' | '$' | 'l' | 's' | 'h' | 'z' | 'x' | 'e' | 't' | 'm' | 'd' | 'n';
 
 const BITS: Record<string, number> = {
-  g: 1 << 2, $: 1 << 3, l: 1 << 4, s: 1 << 5, h: 1 << 6, z: 1 << 7, x: 1 << 8, e: 1 << 9,
-  t: 1 << 10, m: 1 << 11, d: 1 << 12, n: 1 << 13, K: 1 << 0, E: 1 << 1,
+  g: 1 << 2,
+  $: 1 << 3,
+  l: 1 << 4,
+  s: 1 << 5,
+  h: 1 << 6,
+  z: 1 << 7,
+  x: 1 << 8,
+  e: 1 << 9,
+  t: 1 << 10,
+  m: 1 << 11,
+  d: 1 << 12,
+  n: 1 << 13,
+  K: 1 << 0,
+  E: 1 << 1,
 };
 /** `A`: every class except key-miss and new-key events (NOTIFY_ALL). */
 const ALL = BITS.g! | BITS.$! | BITS.l! | BITS.s! | BITS.h! | BITS.z! | BITS.x! | BITS.e! | BITS.t! | BITS.d!;

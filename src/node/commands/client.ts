@@ -178,6 +178,17 @@ export const clientCommands: CommandFamily = {
     }
   },
 
+  'client|unblock'(c, args) {
+    if (args.length > 4) return Errors.subcommandSyntax(args);
+    const reason = args[3]?.toLowerCase() ?? 'timeout';
+    if (reason !== 'timeout' && reason !== 'error')
+      return error('ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR');
+    const id = parseInteger(args[2]!);
+    if (id === null) return Errors.notInteger();
+    const target = c.node.clients.get(id);
+    return integer(target !== undefined && c.node.blocking.unblock(target, reason === 'error') ? 1 : 0);
+  },
+
   'client|no-evict'(c, args) {
     const mode = args[2]!.toLowerCase();
     if (mode !== 'on' && mode !== 'off') return Errors.syntax();
@@ -225,6 +236,8 @@ const _HELP = [
   '    Exempt this connection from client eviction, or stop doing so.',
   'PAUSE <timeout> [WRITE|ALL]',
   '    Hold back all commands, or only writes, of every client for <timeout> milliseconds.',
+  'UNBLOCK <clientid> [TIMEOUT|ERROR]',
+  '    Release a client blocked by a blocking command, as if it timed out, or with an error.',
   'UNPAUSE',
   '    End a pause early and let held clients run.',
   'REPLY (ON|OFF|SKIP)',

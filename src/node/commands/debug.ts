@@ -71,9 +71,7 @@ export const debugCommands: CommandFamily = {
         if (argc === 3) return error(args[2]!.replace(/[\r\n]/g, ' '));
         break;
     }
-    return error(
-      `ERR unknown subcommand or wrong number of arguments for '${args[1]!.slice(0, 128)}'. Try ${args[0]!.toUpperCase()} HELP.`,
-    );
+    return Errors.subcommandSyntax(args);
   },
 };
 
