@@ -2,7 +2,14 @@
 // never reaches for the clock, randomness, timers, sockets, files or the process directly.
 import tseslint from 'typescript-eslint';
 
-const CORE_FOLDERS = ['src/protocol/**', 'src/env/**', 'src/node/**', 'src/cluster/**', 'src/sentinel/**', 'src/sim/**'];
+const CORE_FOLDERS = [
+  'src/protocol/**',
+  'src/env/**',
+  'src/node/**',
+  'src/cluster/**',
+  'src/sentinel/**',
+  'src/sim/**',
+];
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**'] },
@@ -17,9 +24,16 @@ export default tseslint.config(
     rules: {
       'no-restricted-globals': [
         'error',
-        ...['Date', 'setTimeout', 'setInterval', 'setImmediate', 'clearTimeout', 'clearInterval', 'process', 'performance'].map(
-          (name) => ({ name, message: 'The core gets time, timers and the process through the injected Env.' }),
-        ),
+        ...[
+          'Date',
+          'setTimeout',
+          'setInterval',
+          'setImmediate',
+          'clearTimeout',
+          'clearInterval',
+          'process',
+          'performance',
+        ].map((name) => ({ name, message: 'The core gets time, timers and the process through the injected Env.' })),
       ],
       'no-restricted-properties': [
         'error',
@@ -28,9 +42,26 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          paths: ['net', 'node:net', 'fs', 'node:fs', 'fs/promises', 'node:fs/promises', 'child_process', 'node:child_process', 'dgram', 'node:dgram', 'tls', 'node:tls', 'os', 'node:os', 'process', 'node:process', 'timers', 'node:timers'].map(
-            (name) => ({ name, message: 'The core reaches I/O only through the injected Env.' }),
-          ),
+          paths: [
+            'net',
+            'node:net',
+            'fs',
+            'node:fs',
+            'fs/promises',
+            'node:fs/promises',
+            'child_process',
+            'node:child_process',
+            'dgram',
+            'node:dgram',
+            'tls',
+            'node:tls',
+            'os',
+            'node:os',
+            'process',
+            'node:process',
+            'timers',
+            'node:timers',
+          ].map((name) => ({ name, message: 'The core reaches I/O only through the injected Env.' })),
         },
       ],
     },

@@ -38,7 +38,10 @@ export class BlockingRegistry {
   private readonly ready: string[] = [];
   private readonly readySet = new Set<string>();
 
-  constructor(private readonly schedule: (delayMs: number, task: () => void) => TimerHandle, private readonly now: () => number) {}
+  constructor(
+    private readonly schedule: (delayMs: number, task: () => void) => TimerHandle,
+    private readonly now: () => number,
+  ) {}
 
   /** Number of blocked clients (INFO `blocked_clients`). */
   get size(): number {
@@ -58,7 +61,9 @@ export class BlockingRegistry {
     if (c.denyBlocking) return spec.timeoutReply;
     const waiter: Waiter = { client: c, spec, timer: null };
     if (spec.deadline > 0) {
-      waiter.timer = this.schedule(Math.max(0, spec.deadline - this.now()), () => this._release(waiter, spec.timeoutReply));
+      waiter.timer = this.schedule(Math.max(0, spec.deadline - this.now()), () =>
+        this._release(waiter, spec.timeoutReply),
+      );
     }
     for (const key of new Set(spec.keys)) {
       const id = _id(spec.db, key);
@@ -107,7 +112,10 @@ export class BlockingRegistry {
   unblock(c: ClientSession, withError: boolean): boolean {
     const waiter = this.byClient.get(c);
     if (waiter === undefined) return false;
-    this._release(waiter, withError ? error('UNBLOCKED client unblocked via CLIENT UNBLOCK') : waiter.spec.timeoutReply);
+    this._release(
+      waiter,
+      withError ? error('UNBLOCKED client unblocked via CLIENT UNBLOCK') : waiter.spec.timeoutReply,
+    );
     return true;
   }
 

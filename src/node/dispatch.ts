@@ -10,7 +10,17 @@ import { CommandError, Errors } from './errors.js';
 /** Commands that run immediately even inside MULTI (processCommand's queuing exception list). */
 const RUN_IN_MULTI = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
 /** Commands a RESP2 client may send while subscribed. */
-const SUBSCRIBED_MODE = new Set(['ping', 'subscribe', 'ssubscribe', 'unsubscribe', 'sunsubscribe', 'psubscribe', 'punsubscribe', 'quit', 'reset']);
+const SUBSCRIBED_MODE = new Set([
+  'ping',
+  'subscribe',
+  'ssubscribe',
+  'unsubscribe',
+  'sunsubscribe',
+  'psubscribe',
+  'punsubscribe',
+  'quit',
+  'reset',
+]);
 
 /** Runs one request from a client and returns the reply to send (undefined when the command replies itself). */
 export function processCommand(c: ClientSession, args: string[]): Reply | undefined {
@@ -21,7 +31,11 @@ export function processCommand(c: ClientSession, args: string[]): Reply | undefi
   c.lastCommand = command?.fullName ?? 'NULL';
   if (command === undefined) {
     const base = node.commands.get(args[0]!);
-    return _reject(c, null, base !== undefined ? Errors.unknownSubcommand(args[0]!, args[1]!) : Errors.unknownCommand(args));
+    return _reject(
+      c,
+      null,
+      base !== undefined ? Errors.unknownSubcommand(args[0]!, args[1]!) : Errors.unknownCommand(args),
+    );
   }
   if (failsArity(command, args.length)) return _reject(c, command, Errors.wrongArity(command.fullName));
   if (command.flags.has('protected') && !node.allowsDebug(c)) return _reject(c, command, Errors.debugDisabled());
@@ -52,6 +66,7 @@ export function call(c: ClientSession, command: Command, args: string[]): Reply 
   const node = c.node;
   const dirtyBefore = node.dirty;
   c.propagateAs = null;
+  c.propagateAlso = null;
   c.forcePropagation = false;
   let reply: Reply;
   try {
@@ -66,11 +81,27 @@ export function call(c: ClientSession, command: Command, args: string[]): Reply 
     command.stats.failedCalls++;
     node.countError(reply.s);
   }
-  if ((node.dirty !== dirtyBefore || c.forcePropagation) && command.flags.has('write')) node.propagate(c.db.id, c.propagateAs ?? args);
+  const also = c.propagateAlso;
+  // Consumed here, so EXEC does not propagate again what its queued commands asked for.
+  c.propagateAlso = null;
+  if (also !== null) _propagateAlso(c, also);
+  else if ((node.dirty !== dirtyBefore || c.forcePropagation) && command.flags.has('write'))
+    node.propagate(c.db.id, c.propagateAs ?? args);
   return reply;
 }
 
 // --- internal ---
+
+/**
+ * Propagates a command's replacement commands (propagatePendingCommands): several are wrapped in MULTI/EXEC so they
+ * apply atomically, except inside EXEC (or a script), whose own transaction already wraps them.
+ */
+function _propagateAlso(c: ClientSession, commands: readonly string[][]): void {
+  const wrap = commands.length > 1 && !c.denyBlocking;
+  if (wrap) c.node.propagate(c.db.id, ['MULTI']);
+  for (const command of commands) c.node.propagate(c.db.id, command);
+  if (wrap) c.node.propagate(c.db.id, ['EXEC']);
+}
 
 /** Answers a request that fails before running; inside MULTI it also dooms the transaction (flagTransaction). */
 function _reject(c: ClientSession, command: Command | null, reply: Reply): Reply {

@@ -81,7 +81,12 @@ export class NodeHarness {
     const config = new Config();
     for (const [name, words] of options.directives ?? []) config.set(name, words, 'file');
     this.storage = options.storage ?? new MemoryStorage();
-    const env = createSimEnv({ queue: this.queue, rng: new Prng(options.seed ?? 1), storage: this.storage, name: 'node' });
+    const env = createSimEnv({
+      queue: this.queue,
+      rng: new Prng(options.seed ?? 1),
+      storage: this.storage,
+      name: 'node',
+    });
     this.node = new RedisNode(env, config);
     this.node.start();
   }

@@ -97,12 +97,15 @@ export async function startProcessServer(
     },
   };
   try {
-    await waitFor(async () => {
-      if (child.exitCode !== null) throw new Error(`${command} exited early: ${output}`);
-      // With requirepass, PING answers NOAUTH: the server is up all the same.
-      const pong = await tryPing(port);
-      return pong === 'PONG' || (pong?.startsWith('NOAUTH ') ?? false);
-    }, { timeoutMs: 10_000, message: `${command} did not start` });
+    await waitFor(
+      async () => {
+        if (child.exitCode !== null) throw new Error(`${command} exited early: ${output}`);
+        // With requirepass, PING answers NOAUTH: the server is up all the same.
+        const pong = await tryPing(port);
+        return pong === 'PONG' || (pong?.startsWith('NOAUTH ') ?? false);
+      },
+      { timeoutMs: 10_000, message: `${command} did not start` },
+    );
   } catch (e) {
     await server.stop();
     throw e;
@@ -116,7 +119,10 @@ export function startRealRedis(extraArgs: readonly string[] = []): Promise<Proce
 }
 
 /** Starts `redis-sim server` as a separate process. */
-export function startSimProcess(extraArgs: readonly string[] = [], options: { dir?: string; port?: number } = {}): Promise<ProcessServer> {
+export function startSimProcess(
+  extraArgs: readonly string[] = [],
+  options: { dir?: string; port?: number } = {},
+): Promise<ProcessServer> {
   // A config file must come first, as with redis-server; the options then override it.
   const file = extraArgs[0] !== undefined && !extraArgs[0].startsWith('-') ? extraArgs.slice(0, 1) : [];
   const rest = extraArgs.slice(file.length);
@@ -151,7 +157,8 @@ export class RespClient {
     socket.on('data', (chunk: Buffer) => {
       for (const l of this.rawListeners) l(chunk);
       this.parser.push(chunk);
-      for (let r = this.parser.next(); r !== undefined && this.waiting.length > 0; r = this.parser.next()) this.waiting.shift()!(r);
+      for (let r = this.parser.next(); r !== undefined && this.waiting.length > 0; r = this.parser.next())
+        this.waiting.shift()!(r);
     });
     this.closedPromise = new Promise((r) => socket.once('close', () => r()));
     socket.on('error', () => {});

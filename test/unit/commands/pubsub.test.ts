@@ -37,7 +37,8 @@ describe('pub/sub', () => {
     sub.send(['SUBSCRIBE', 'c']);
     drain(sub);
     expect(sub.run('GET', 'k')).toEqual({
-      error: "ERR Can't execute 'get': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context",
+      error:
+        "ERR Can't execute 'get': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context",
     });
     expect(sub.run('PING')).toEqual(['pong', '']);
     sub.send(['UNSUBSCRIBE']);
