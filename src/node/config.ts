@@ -30,6 +30,8 @@ export class Config {
   private readonly byName = new Map<string, ConfigDefinition>();
   private readonly ordered: readonly ConfigDefinition[];
   private readonly listeners: ((name: string, value: string) => void)[] = [];
+  /** The text each directive was last set to, before canonicalisation (see `given`). */
+  private readonly givenText = new Map<string, string>();
   /** Directives already seen while loading a file: later `save` lines add to earlier ones. */
   private readonly loaded = new Set<string>();
 
@@ -57,6 +59,16 @@ export class Config {
     const def = this.definition(name);
     if (def === undefined) throw new ConfigError(name, 'Bad directive or wrong number of arguments', 'unknown');
     return this.values.get(def.name)!;
+  }
+
+  /**
+   * The text a directive was last set to, as given, or its canonical value if never set. Needed where the canonical
+   * spelling loses information: `notify-keyspace-events KEAn` reads back as `AKE` (keyspaceEventsFlagsToString drops
+   * `n` next to `A`), yet Redis keeps sending new-key events.
+   */
+  given(name: string): string {
+    const def = this.definition(name);
+    return (def !== undefined ? this.givenText.get(def.name) : undefined) ?? this.get(name);
   }
 
   /** A numeric directive's value (memory sizes in bytes; a `maxmemory-clients` percentage reads as NaN). */
@@ -90,7 +102,9 @@ export class Config {
     }
     const value = def.parse(args, this._context('file', this.loaded.has(def.name)));
     this.loaded.add(def.name);
-    this._store(def, value, true);
+    const givenBefore = this.givenText.get(def.name);
+    this.givenText.set(def.name, args.join(' '));
+    this._store(def, value, givenBefore !== this.givenText.get(def.name));
   }
 
   /**
@@ -119,14 +133,21 @@ export class Config {
     }
     if (problem !== null) throw problem;
     const backup = targets.map(({ def }) => this.values.get(def.name)!);
+    const givenBackup = targets.map(({ def }) => this.givenText.get(def.name));
     const ctx = this._context('runtime', false);
     for (let i = 0; i < targets.length; i++) {
       const { def, entry, value } = targets[i]!;
       try {
         const words = def.multiArg === true ? (value === '' ? [] : value.split(' ')) : [value];
-        this._store(def, def.parse(words, ctx), false);
+        this.values.set(def.name, def.parse(words, ctx));
+        this.givenText.set(def.name, value);
       } catch (e) {
-        for (let j = i; j >= 0; j--) this.values.set(targets[j]!.def.name, backup[j]!);
+        for (let j = i; j >= 0; j--) {
+          const restored = targets[j]!.def.name;
+          this.values.set(restored, backup[j]!);
+          if (givenBackup[j] === undefined) this.givenText.delete(restored);
+          else this.givenText.set(restored, givenBackup[j]!);
+        }
         if (e instanceof ConfigError) throw new ConfigError(entry, e.message);
         throw e;
       }
@@ -134,7 +155,8 @@ export class Config {
     for (let i = 0; i < targets.length; i++) {
       const name = targets[i]!.def.name;
       const value = this.values.get(name)!;
-      if (value !== backup[i]) for (const listener of this.listeners) listener(name, value);
+      const changed = value !== backup[i] || this.givenText.get(name) !== givenBackup[i];
+      if (changed) for (const listener of this.listeners) listener(name, value);
     }
   }
 
@@ -177,9 +199,10 @@ export class Config {
     return { source, accumulate, get: (name) => this.get(name), resolveDir: (path) => this.resolveDir(path) };
   }
 
-  private _store(def: ConfigDefinition, value: string, notify: boolean): void {
+  /** Stores a value; from a file, listeners hear of it when the value or the text as given changed. */
+  private _store(def: ConfigDefinition, value: string, givenChanged: boolean): void {
     const previous = this.values.get(def.name);
     this.values.set(def.name, value);
-    if (notify && previous !== value) for (const listener of this.listeners) listener(def.name, value);
+    if (previous !== value || givenChanged) for (const listener of this.listeners) listener(def.name, value);
   }
 }

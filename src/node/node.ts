@@ -114,13 +114,14 @@ export class RedisNode {
         this.blocking.keyModified(db, key);
       },
       expired: (db: Database, key: string) => this._expired(db, key),
+      created: (db: Database, key: string) => this.notify('n', 'new', key, db.id),
       mayDeleteExpired: () => true,
     };
     this.databases = Array.from({ length: config.getNumber('databases') }, (_, i) => new Database(i, hooks));
     this.persistence = new Persistence(this);
-    this.keyspaceEvents = parseKeyspaceEvents(config.get('notify-keyspace-events')) ?? 0;
-    config.onChange((name, value) => {
-      if (name === 'notify-keyspace-events') this.keyspaceEvents = parseKeyspaceEvents(value) ?? 0;
+    this.keyspaceEvents = parseKeyspaceEvents(config.given('notify-keyspace-events')) ?? 0;
+    config.onChange((name) => {
+      if (name === 'notify-keyspace-events') this.keyspaceEvents = parseKeyspaceEvents(config.given(name)) ?? 0;
     });
   }
 
@@ -372,7 +373,7 @@ export class RedisNode {
   private _expired(db: Database, key: string): void {
     this.stats.expiredKeys++;
     this.notify('x', 'expired', key, db.id);
-    this.persistence.feed(db.id, ['DEL', key]);
+    this.persistence.feed(db.id, [this.config.getBool('lazyfree-lazy-expire') ? 'UNLINK' : 'DEL', key]);
   }
 
   private _scheduleCron(): void {
@@ -390,7 +391,8 @@ export class RedisNode {
     for (const db of this.activeExpire ? this.databases : []) {
       for (let pass = 0; pass < 16; pass++) {
         const { expired, sampled } = db.expireSample(20);
-        if (sampled === 0 || expired * 4 < sampled) break;
+        // Repeat while more than 10% of the sample was stale (ACTIVE_EXPIRE_CYCLE_ACCEPTABLE_STALE in expire.c).
+        if (sampled === 0 || expired * 10 <= sampled) break;
       }
     }
     const now = this.now();

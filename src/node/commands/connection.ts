@@ -102,6 +102,10 @@ export const connectionCommands: CommandFamily = {
   select(c, args) {
     const id = parseInteger(args[1]!);
     if (id === null) return Errors.notInteger();
+    // getIntFromObjectOrReply: a valid 64-bit integer outside the C int range has its own message.
+    if (id < -2147483648 || id > 2147483647) {
+      return error('ERR value is out of range, value must between -2147483648 and 2147483647');
+    }
     if (c.node.mode === 'cluster' && id !== 0) return error('ERR SELECT is not allowed in cluster mode');
     const db = c.node.databases[id];
     if (db === undefined || id < 0) return Errors.invalidDb();

@@ -99,4 +99,16 @@ describe('pub/sub', () => {
     expect(events).toContainEqual(['__keyevent@0__:set', 'k']);
     expect(events).toContainEqual(['__keyevent@0__:expired', 'k']);
   });
+
+  it('keeps new-key events on with KEAn although CONFIG GET spells it AKE, as Redis does', () => {
+    const h = new NodeHarness();
+    h.run('CONFIG', 'SET', 'notify-keyspace-events', 'KEAn');
+    expect(h.run('CONFIG', 'GET', 'notify-keyspace-events')).toEqual(['notify-keyspace-events', 'AKE']);
+    const sub = h.client();
+    sub.send(['SUBSCRIBE', '__keyevent@0__:new']);
+    drain(sub);
+    h.run('SET', 'fresh', '1');
+    h.run('SET', 'fresh', '2');
+    expect(drain(sub)).toEqual([['message', '__keyevent@0__:new', 'fresh']]);
+  });
 });
