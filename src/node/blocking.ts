@@ -16,8 +16,11 @@ export interface BlockSpec {
   keys: readonly string[];
   /** Absolute deadline in ms, or 0 to wait forever. */
   deadline: number;
-  /** Tries to complete the command now: returns its reply, or null to keep waiting. Propagates what it changes. */
-  tryServe(): Reply | null;
+  /**
+   * Tries to complete the command now: returns its reply, or null to keep waiting. Propagates what it changes.
+   * `key` is the key that became ready: Redis serves a client from the key whose readiness woke it.
+   */
+  tryServe(key: string): Reply | null;
   /** The reply on timeout (a null array for BLPOP, a null bulk for BLMOVE...). */
   timeoutReply: Reply;
 }
@@ -98,11 +101,12 @@ export class BlockingRegistry {
         const node = waiter.client.node;
         node.commandTime = node.now();
         try {
-          reply = waiter.spec.tryServe();
+          reply = waiter.spec.tryServe(id.slice(id.indexOf('\0') + 1));
         } catch (e) {
           if (!(e instanceof CommandError)) throw e;
           reply = null; // wrong type: Redis keeps the client blocked
         }
+        node.flushPropagation();
         if (reply !== null) this._release(waiter, reply);
       }
     }

@@ -57,6 +57,7 @@ export function processCommand(c: ClientSession, args: string[]): Reply | undefi
     return QUEUED;
   }
   const reply = call(c, command, args);
+  node.flushPropagation();
   node.blocking.serveReady();
   return reply;
 }
@@ -81,27 +82,16 @@ export function call(c: ClientSession, command: Command, args: string[]): Reply 
     command.stats.failedCalls++;
     node.countError(reply.s);
   }
-  const also = c.propagateAlso;
+  const also = c.propagateAlso as string[][] | null; // the handler may have set it
   // Consumed here, so EXEC does not propagate again what its queued commands asked for.
   c.propagateAlso = null;
-  if (also !== null) _propagateAlso(c, also);
+  if (also !== null) for (const extra of also) node.propagate(c.db.id, extra);
   else if ((node.dirty !== dirtyBefore || c.forcePropagation) && command.flags.has('write'))
     node.propagate(c.db.id, c.propagateAs ?? args);
   return reply;
 }
 
 // --- internal ---
-
-/**
- * Propagates a command's replacement commands (propagatePendingCommands): several are wrapped in MULTI/EXEC so they
- * apply atomically, except inside EXEC (or a script), whose own transaction already wraps them.
- */
-function _propagateAlso(c: ClientSession, commands: readonly string[][]): void {
-  const wrap = commands.length > 1 && !c.denyBlocking;
-  if (wrap) c.node.propagate(c.db.id, ['MULTI']);
-  for (const command of commands) c.node.propagate(c.db.id, command);
-  if (wrap) c.node.propagate(c.db.id, ['EXEC']);
-}
 
 /** Answers a request that fails before running; inside MULTI it also dooms the transaction (flagTransaction). */
 function _reject(c: ClientSession, command: Command | null, reply: Reply): Reply {

@@ -88,6 +88,7 @@ export class RedisNode {
   role: 'master' | 'slave' = 'master';
 
   private nextClientId = 1;
+  private pendingPropagation: { dbId: number; args: readonly string[] }[] = [];
   private readonly watchers = new Map<string, Set<ClientSession>>();
   private cronTimer: TimerHandle | null = null;
   private cronLoops = 0;
@@ -229,9 +230,33 @@ export class RedisNode {
     for (const c of [...this.clients.values()]) if (c.hold === 'paused') c.resume();
   }
 
-  /** Records a write for AOF (and, later, replicas); called by dispatch after a write command changed data. */
+  /**
+   * Queues a write for the AOF (and, later, replicas) until the current command finishes (alsoPropagate); nothing is
+   * propagated while a dataset is loading.
+   */
   propagate(dbId: number, args: readonly string[]): void {
+    if (this.persistence.loading) return;
+    this.pendingPropagation.push({ dbId, args });
+  }
+
+  /** Propagates at once, outside the current command's batch (propagateNow: deletions of expired keys). */
+  propagateNow(dbId: number, args: readonly string[]): void {
+    if (this.persistence.loading) return;
     this.persistence.feed(dbId, args);
+  }
+
+  /**
+   * Sends the writes queued by the command that just finished (propagatePendingCommands): more than one are wrapped in
+   * MULTI/EXEC, so a transaction, or a command that propagates as several, replays atomically.
+   */
+  flushPropagation(): void {
+    const ops = this.pendingPropagation;
+    if (ops.length === 0) return;
+    this.pendingPropagation = [];
+    const wrap = ops.length > 1;
+    if (wrap) this.persistence.feed(ops[0]!.dbId, ['MULTI']);
+    for (const op of ops) this.persistence.feed(op.dbId, op.args);
+    if (wrap) this.persistence.feed(ops[ops.length - 1]!.dbId, ['EXEC']);
   }
 
   /** Called before replies are sent: persistence writes what was acknowledged (beforeSleep's AOF flush). */
@@ -373,7 +398,7 @@ export class RedisNode {
   private _expired(db: Database, key: string): void {
     this.stats.expiredKeys++;
     this.notify('x', 'expired', key, db.id);
-    this.persistence.feed(db.id, [this.config.getBool('lazyfree-lazy-expire') ? 'UNLINK' : 'DEL', key]);
+    this.propagateNow(db.id, [this.config.getBool('lazyfree-lazy-expire') ? 'UNLINK' : 'DEL', key]);
   }
 
   private _scheduleCron(): void {

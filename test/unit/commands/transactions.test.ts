@@ -104,3 +104,25 @@ describe('WATCH', () => {
     expect(h.run('EXEC')).toBeNull();
   });
 });
+
+describe('propagation of transactions', () => {
+  it('wraps the writes of an EXEC in one MULTI/EXEC and leaves a single write unwrapped', () => {
+    const h = new NodeHarness();
+    const fed: string[][] = [];
+    h.node.persistence.feed = (_db, args) => {
+      fed.push([...args]);
+    };
+    h.run('MULTI');
+    h.run('SET', 'a', '1');
+    h.run('GET', 'a');
+    h.run('INCR', 'a');
+    h.run('EXEC');
+    expect(fed).toEqual([['MULTI'], ['SET', 'a', '1'], ['INCR', 'a'], ['EXEC']]);
+    fed.length = 0;
+    h.run('MULTI');
+    h.run('SET', 'b', '1');
+    h.run('GET', 'b');
+    h.run('EXEC');
+    expect(fed).toEqual([['SET', 'b', '1']]);
+  });
+});
