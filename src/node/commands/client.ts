@@ -7,7 +7,7 @@ import type { ClientSession } from '../client-session.js';
 import type { CommandFamily } from '../command-table.js';
 import { Errors } from '../errors.js';
 import { INVALID_CLIENT_NAME, isValidClientName } from './connection.js';
-import { helpReply } from './command-info.js';
+import { helpReply } from './help.js';
 
 /** A client class as CLIENT LIST TYPE and CLIENT KILL TYPE name it (getClientType). */
 export type ClientType = 'normal' | 'master' | 'replica' | 'pubsub';

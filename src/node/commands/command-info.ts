@@ -4,6 +4,7 @@
 
 import { NIL, array, bulk, error, integer, map, set, simple, type Reply } from '../../protocol/reply.js';
 import { parseInt64 } from '../args.js';
+import { helpReply } from './help.js';
 import type { Command, CommandFamily, CommandTable } from '../command-table.js';
 import type { CommandArgumentDoc, KeySpec, KeySpecValue } from '../command-meta.js';
 import { commandSummary } from '../command-summaries.js';
@@ -46,18 +47,6 @@ export function lookupCommandByName(table: CommandTable, name: string): Command 
   const base = table.get(parts[0]!);
   if (parts.length === 1 || base === undefined) return base;
   return base.subcommands?.get(parts[1]!.toLowerCase());
-}
-
-/** A HELP reply in Redis's layout (addReplyHelp): a header naming the command, our lines, then the HELP entry. */
-export function helpReply(commandName: string, lines: readonly string[]): Reply {
-  return array(
-    [
-      `${commandName.toUpperCase()} <subcommand> [<arg> [value] [opt] ...]. Subcommands are:`,
-      ...lines,
-      'HELP',
-      '    Print this help.',
-    ].map(simple),
-  );
 }
 
 /** The command-info family's handlers by command name. */

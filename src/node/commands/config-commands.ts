@@ -1,7 +1,8 @@
 // Command family — CONFIG GET/SET/REWRITE/RESETSTAT/HELP (config.c's config*Command).
 
-import { OK, array, bulk, map, simple, type Reply } from '../../protocol/reply.js';
+import { OK, bulk, map, type Reply } from '../../protocol/reply.js';
 import type { ClientSession } from '../client-session.js';
+import { helpReply } from './help.js';
 import type { CommandFamily } from '../command-table.js';
 import { ConfigError } from '../config-error.js';
 import { rewriteConfigText } from '../config-file.js';
@@ -46,23 +47,20 @@ export const configCommands: CommandFamily = {
     c.node.resetStats();
     return OK;
   },
-  'config|help': () => array(_HELP.map(simple)),
+  'config|help': (_c, args) => helpReply(args[0]!, _HELP),
 };
 
 // --- internal ---
 
 const _HELP = [
-  'CONFIG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
-  'GET <pattern>',
-  '    Return parameters matching the glob-like <pattern> and their values.',
-  'SET <directive> <value>',
-  '    Set the configuration <directive> to <value>.',
+  'GET <pattern> [<pattern> ...]',
+  '    Answer the name and value of every setting matching a glob <pattern>.',
+  'SET <name> <value> [<name> <value> ...]',
+  '    Change settings, all or none.',
   'RESETSTAT',
-  '    Reset statistics reported by the INFO command.',
+  '    Zero the counters that INFO reports.',
   'REWRITE',
-  '    Rewrite the configuration file.',
-  'HELP',
-  '    Prints this help.',
+  '    Write the current settings back into the config file the server started with.',
 ];
 
 /** allowProtectedAction(enable-protected-configs): `yes`, or `local` for a loopback client. */

@@ -6,6 +6,7 @@
 import { OK, array, error, sequence, simple, type Reply } from '../../protocol/reply.js';
 import { parseInteger } from '../args.js';
 import type { ClientSession } from '../client-session.js';
+import { helpReply } from './help.js';
 import type { CommandFamily } from '../command-table.js';
 import type { Database, Entry } from '../database.js';
 import { Errors } from '../errors.js';
@@ -21,7 +22,7 @@ export const debugCommands: CommandFamily = {
     const argc = args.length;
     switch (sub) {
       case 'help':
-        if (argc === 2) return _help(args[0]!);
+        if (argc === 2) return helpReply(args[0]!, _HELP);
         break;
       case 'digest':
         if (argc === 2) return simple(digestHex(datasetDigest(c.node.databases)));
@@ -207,16 +208,6 @@ function _strtod(s: string): number {
   return m === null ? 0 : Number(m[1]);
 }
 
-function _help(command: string): Reply {
-  const lines = [
-    `${command.toUpperCase()} <subcommand> [<arg> [value] [opt] ...]. Subcommands are:`,
-    ..._HELP,
-    'HELP',
-    '    Prints this help.',
-  ];
-  return array(lines.map(simple));
-}
-
 /** LRU_CLOCK_MAX: the 24-bit LRU clock wraps here. */
 const _LRU_CLOCK_MAX = (1 << 24) - 1;
 
@@ -228,109 +219,29 @@ const _COLLECTION_ENCODINGS: Record<CollectionValue['type'], string> = {
   stream: 'stream',
 };
 
-/** DEBUG HELP's lines as Redis 7.0.15 (built with jemalloc) prints them. */
+/** DEBUG HELP's lines for the subcommands redis-sim has. */
 const _HELP: readonly string[] = [
-  'AOF-FLUSH-SLEEP <microsec>',
-  '    Server will sleep before flushing the AOF, this is used for testing.',
-  'ASSERT',
-  '    Crash by assertion failed.',
-  'CHANGE-REPL-ID',
-  '    Change the replication IDs of the instance.',
-  '    Dangerous: should be used only for testing the replication subsystem.',
-  'CONFIG-REWRITE-FORCE-ALL',
-  '    Like CONFIG REWRITE but writes all configuration options, including',
-  '    keywords not listed in original configuration file or default values.',
-  'CRASH-AND-RECOVER [<milliseconds>]',
-  '    Hard crash and restart after a <milliseconds> delay (default 0).',
   'DIGEST',
-  '    Output a hex signature representing the current DB content.',
+  '    Answer a 40-hex fingerprint of the whole dataset (all zeros when empty).',
   'DIGEST-VALUE <key> [<key> ...]',
-  '    Output a hex signature of the values of all the specified keys.',
+  "    Answer the fingerprint of each key's value.",
   'ERROR <string>',
-  '    Return a Redis protocol error with <string> as message. Useful for clients',
-  '    unit tests to simulate Redis errors.',
-  'LEAK <string>',
-  '    Create a memory leak of the input string.',
+  '    Answer an error reply whose text is <string>.',
+  'LOADAOF',
+  '    Write out the AOF, then load the dataset back from it.',
   'LOG <message>',
   '    Write <message> to the server log.',
-  'HTSTATS <dbid>',
-  '    Return hash table statistics of the specified Redis database.',
-  'HTSTATS-KEY <key>',
-  "    Like HTSTATS but for the hash table stored at <key>'s value.",
-  'LOADAOF',
-  '    Flush the AOF buffers on disk and reload the AOF in memory.',
-  'REPLICATE <string>',
-  '    Replicates the provided string to replicas, allowing data divergence.',
-  'MALLCTL <key> [<val>]',
-  '    Get or set a malloc tuning integer.',
-  'MALLCTL-STR <key> [<val>]',
-  '    Get or set a malloc tuning string.',
   'OBJECT <key>',
-  '    Show low level info about `key` and associated value.',
-  'DROP-CLUSTER-PACKET-FILTER <packet-type>',
-  '    Drop all packets that match the filtered type. Set to -1 allow all packets.',
-  'OOM',
-  '    Crash the server simulating an out-of-memory error.',
-  'PANIC',
-  '    Crash the server simulating a panic.',
+  '    Describe the value stored at <key>: encoding, size, idle time.',
   'POPULATE <count> [<prefix>] [<size>]',
-  '    Create <count> string keys named key:<num>. If <prefix> is specified then',
-  "    it is used instead of the 'key' prefix. These are not propagated to",
-  '    replicas. Cluster slots are not respected so keys not belonging to the',
-  '    current node can be created in cluster mode.',
-  'PROTOCOL <type>',
-  '    Reply with a test value of the specified type. <type> can be: string,',
-  '    integer, double, bignum, null, array, set, map, attrib, push, verbatim,',
-  '    true, false.',
-  'RELOAD [option ...]',
-  '    Save the RDB on disk and reload it back to memory. Valid <option> values:',
-  '    * MERGE: conflicting keys will be loaded from RDB.',
-  '    * NOFLUSH: the existing database will not be removed before load, but',
-  '      conflicting keys will generate an exception and kill the server.',
-  '    * NOSAVE: the database will be loaded from an existing RDB file.',
-  '    Examples:',
-  '    * DEBUG RELOAD: verify that the server is able to persist, flush and reload',
-  '      the database.',
-  '    * DEBUG RELOAD NOSAVE: replace the current database with the contents of an',
-  '      existing RDB file.',
-  '    * DEBUG RELOAD NOSAVE NOFLUSH MERGE: add the contents of an existing RDB',
-  '      file to the database.',
-  'RESTART [<milliseconds>]',
-  '    Graceful restart: save config, db, restart after a <milliseconds> delay (default 0).',
-  'SDSLEN <key>',
-  '    Show low level SDS string info representing `key` and value.',
-  'SEGFAULT',
-  '    Crash the server with sigsegv.',
+  '    Create <count> string keys <prefix>:<n> (prefix `key` by default), without propagating them.',
+  'RELOAD [MERGE] [NOFLUSH] [NOSAVE]',
+  '    Save the snapshot and load it back (NOSAVE: load the existing one; NOFLUSH: keep current keys;',
+  '    MERGE: let loaded keys replace current ones).',
   'SET-ACTIVE-EXPIRE <0|1>',
-  '    Setting it to 0 disables expiring keys in background when they are not',
-  '    accessed (otherwise the Redis behavior). Setting it to 1 reenables back the',
-  '    default.',
-  'QUICKLIST-PACKED-THRESHOLD <size>',
-  '    Sets the threshold for elements to be inserted as plain vs packed nodes',
-  '    Default value is 1GB, allows values up to 4GB. Setting to 0 restores to default.',
+  '    Turn the background expiry of keys off (0) or back on (1).',
   'SET-SKIP-CHECKSUM-VALIDATION <0|1>',
-  "    Enables or disables checksum checks for RDB files and RESTORE's payload.",
+  '    Skip (1) or require (0) checksum checks when loading snapshots and RESTORE payloads.',
   'SLEEP <seconds>',
-  '    Stop the server for <seconds>. Decimals allowed.',
-  'STRINGMATCH-TEST',
-  '    Run a fuzz tester against the stringmatchlen() function.',
-  'STRUCTSIZE',
-  '    Return the size of different Redis core C structures.',
-  'LISTPACK <key>',
-  '    Show low level info about the listpack encoding of <key>.',
-  'QUICKLIST <key> [<0|1>]',
-  '    Show low level info about the quicklist encoding of <key>.',
-  '    The optional argument (0 by default) sets the level of detail',
-  'CLIENT-EVICTION',
-  '    Show low level client eviction pools info (maxmemory-clients).',
-  'PAUSE-CRON <0|1>',
-  '    Stop periodic cron job processing.',
-  'REPLYBUFFER PEAK-RESET-TIME <NEVER||RESET|time>',
-  '    Sets the time (in milliseconds) to wait between client reply buffer peak resets.',
-  '    In case NEVER is provided the last observed peak will never be reset',
-  '    In case RESET is provided the peak reset time will be restored to the default value',
-  'REPLYBUFFER RESIZING <0|1>',
-  '    Enable or disable the reply buffer resize cron job',
-  'CLUSTERLINK KILL <to|from|all> <node-id>',
-  '    Kills the link based on the direction to/from (both) with the provided node.',
+  '    Hold every client for <seconds> (decimals allowed).',
 ];

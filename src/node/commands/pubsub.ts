@@ -1,12 +1,12 @@
 // Command family — pub/sub: SUBSCRIBE, UNSUBSCRIBE, PSUBSCRIBE, PUNSUBSCRIBE, PUBLISH, the shard variants, PUBSUB.
 
-import { array, bulk, bulkArray, integer, sequence, simple } from '../../protocol/reply.js';
+import { array, bulk, bulkArray, integer, sequence } from '../../protocol/reply.js';
 import type { CommandFamily } from '../command-table.js';
 import { globMatch } from '../glob.js';
+import { helpReply } from './help.js';
 
 /** PUBSUB HELP lines (our wording). */
 const PUBSUB_HELP = [
-  'PUBSUB <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
   'CHANNELS [<pattern>]',
   '    Return the active channels matching a <pattern> (default: all).',
   'NUMPAT',
@@ -17,8 +17,6 @@ const PUBSUB_HELP = [
   '    Return the active shard channels matching a <pattern> (default: all).',
   'SHARDNUMSUB [<shardchannel> ...]',
   '    Return the number of subscribers of each shard channel.',
-  'HELP',
-  '    Print this help.',
 ];
 
 function _channelList(names: Iterable<string>, pattern: string | undefined) {
@@ -62,5 +60,5 @@ export const pubsubCommands: CommandFamily = {
     array(args.slice(2).flatMap((ch) => [bulk(ch), integer(c.node.pubsub.channels.get(ch)?.size ?? 0)])),
   'pubsub|shardnumsub': (c, args) =>
     array(args.slice(2).flatMap((ch) => [bulk(ch), integer(c.node.pubsub.shardChannels.get(ch)?.size ?? 0)])),
-  'pubsub|help': () => array(PUBSUB_HELP.map(simple)),
+  'pubsub|help': (_c, args) => helpReply(args[0]!, PUBSUB_HELP),
 };

@@ -137,8 +137,8 @@ describe('DEBUG', () => {
     const h = debugNode();
     const help = h.run('DEBUG', 'HELP') as string[];
     expect(help[0]).toBe('DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:');
-    expect(help.length).toBe(106);
-    expect(help.at(-2)).toBe('HELP');
+    expect(help).toContain('DIGEST-VALUE <key> [<key> ...]');
+    expect(help.slice(-2)).toEqual(['HELP', '    Prints this help.']);
     expect(h.run('DEBUG', 'ERROR', 'MYERR custom\nline')).toEqual({ error: 'MYERR custom line' });
     expect(h.run('DEBUG', 'FOO')).toEqual({
       error: "ERR unknown subcommand or wrong number of arguments for 'FOO'. Try DEBUG HELP.",
