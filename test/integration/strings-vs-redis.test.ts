@@ -3,7 +3,6 @@
 
 import { describe, it, expect, afterAll, beforeAll } from 'vitest';
 import fc from 'fast-check';
-import type { CollectionValue } from '../../src/node/values.js';
 import type { Reply } from '../../src/protocol/reply.js';
 import { RespClient, startRealRedis, startSimServer, type ProcessServer, type TestServer } from '../helpers/servers.js';
 
@@ -35,14 +34,7 @@ async function connect(server: TestServer): Promise<RespClient> {
 /** Empties both servers and puts a list under `l` on both, for WRONGTYPE cases. */
 async function reset(): Promise<void> {
   await Promise.all([realClient.call('FLUSHALL'), simClient.call('FLUSHALL')]);
-  await realClient.call('RPUSH', 'l', 'x');
-  if (sim.server.node.commands.get('rpush') !== undefined) {
-    await simClient.call('RPUSH', 'l', 'x');
-  } else {
-    // Until the list family exists, any non-string value shows the same WRONGTYPE behaviour.
-    const list: CollectionValue = { type: 'list', clone: () => list };
-    sim.server.node.databases[0]!.set('l', list);
-  }
+  await Promise.all([realClient.call('RPUSH', 'l', 'x'), simClient.call('RPUSH', 'l', 'x')]);
 }
 
 /** Runs one command on both servers and returns both replies. */
