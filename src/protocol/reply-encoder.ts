@@ -53,6 +53,9 @@ export function encodeReply(reply: Reply, resp: RespVersion, out: OutputBuffer):
     case 'bool':
       out.writeLatin1(resp === 2 ? (reply.b ? ':1\r\n' : ':0\r\n') : reply.b ? '#t\r\n' : '#f\r\n');
       return;
+    case 'pinned':
+      encodeReply(reply.reply, reply.resp, out);
+      return;
     case 'sequence':
       for (const item of reply.items) encodeReply(item, resp, out);
       return;

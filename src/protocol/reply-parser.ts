@@ -13,10 +13,15 @@ export class ReplyParseError extends Error {
 /** Parses replies from a byte stream delivered in arbitrary chunks. */
 export class ReplyParser {
   private buf: Buffer = Buffer.alloc(0);
-  /** Chunks held back until `needed` bytes are there, so a big reply is joined once rather than once per chunk. */
+  /** Chunks held back until `needed` bytes are there, so a big bulk is joined once rather than once per chunk. */
   private held: Buffer[] = [];
   private heldLength = 0;
   private needed = 0;
+  /**
+   * Aggregates opened but not complete yet, innermost last. Parsed elements leave the buffer at once, so a big
+   * array arriving in many chunks is parsed once, not again from its start on every chunk.
+   */
+  private readonly open: _OpenAggregate[] = [];
 
   /** Adds received bytes. */
   push(chunk: Buffer): void {
@@ -40,14 +45,27 @@ export class ReplyParser {
   /** Returns the next complete reply, or undefined when more bytes are needed. */
   next(): Reply | undefined {
     if (this.buf.length < this.needed || this.heldLength > 0) return undefined;
-    _needed = this.buf.length + 1;
-    const result = _parse(this.buf, 0);
-    if (result === undefined) {
-      this.needed = _needed;
-      return undefined;
+    for (;;) {
+      const token = _token(this.buf);
+      if (token === undefined) {
+        this.needed = _needed;
+        return undefined;
+      }
+      this.buf = this.buf.subarray(token.end);
+      if (token.open !== undefined) {
+        this.open.push(token.open);
+        continue;
+      }
+      let value = token.reply!;
+      for (;;) {
+        const parent = this.open.at(-1);
+        if (parent === undefined) return value;
+        parent.items.push(value);
+        if (parent.items.length < parent.size) break;
+        this.open.pop();
+        value = parent.t === 'map' ? { t: 'map', items: parent.items } : { t: parent.t, items: parent.items };
+      }
     }
-    this.buf = this.buf.subarray(result.end);
-    return result.reply;
   }
 }
 
@@ -62,37 +80,32 @@ export function parseReplies(data: Buffer): Reply[] {
 
 // --- internal ---
 
-/** Set by `_parse` when a reply is incomplete: how many buffered bytes it needs at least before trying again. */
-let _needed = 0;
+/** An aggregate whose elements are still arriving. */
+interface _OpenAggregate {
+  readonly t: 'array' | 'set' | 'push' | 'map';
+  /** How many elements it has in all (twice the pair count for a map). */
+  readonly size: number;
+  readonly items: Reply[];
+}
 
-interface Parsed {
-  reply: Reply;
+/** One parsed token: a complete scalar or empty aggregate (`reply`), or the header of a non-empty one (`open`). */
+interface _Token {
+  reply?: Reply;
+  open?: _OpenAggregate;
   end: number;
 }
 
-function _line(buf: Buffer, pos: number): { text: string; end: number } | undefined {
-  const cr = buf.indexOf(CRLF, pos);
+/** Set by `_token` when the buffer is incomplete: how many bytes it needs at least before trying again. */
+let _needed = 0;
+
+function _token(buf: Buffer): _Token | undefined {
+  _needed = buf.length + 1;
+  if (buf.length === 0) return undefined;
+  const cr = buf.indexOf(CRLF, 1);
   if (cr === -1) return undefined;
-  return { text: buf.toString('latin1', pos, cr), end: cr + 2 };
-}
-
-function _aggregate(buf: Buffer, count: number, pos: number): { items: Reply[]; end: number } | undefined {
-  const items: Reply[] = [];
-  for (let i = 0; i < count; i++) {
-    const item = _parse(buf, pos);
-    if (item === undefined) return undefined;
-    items.push(item.reply);
-    pos = item.end;
-  }
-  return { items, end: pos };
-}
-
-function _parse(buf: Buffer, pos: number): Parsed | undefined {
-  if (pos >= buf.length) return undefined;
-  const type = String.fromCharCode(buf[pos]!);
-  const line = _line(buf, pos + 1);
-  if (line === undefined) return undefined;
-  const { text, end } = line;
+  const type = String.fromCharCode(buf[0]!);
+  const text = buf.toString('latin1', 1, cr);
+  const end = cr + 2;
   switch (type) {
     case '+':
       return { reply: { t: 'simple', s: text }, end };
@@ -135,10 +148,9 @@ function _parse(buf: Buffer, pos: number): Parsed | undefined {
     case '%': {
       const count = Number(text);
       if (count < 0) return { reply: { t: 'nilarray' }, end };
-      const agg = _aggregate(buf, type === '%' ? count * 2 : count, end);
-      if (agg === undefined) return undefined;
       const t = type === '*' ? 'array' : type === '~' ? 'set' : type === '>' ? 'push' : 'map';
-      return { reply: t === 'map' ? { t, items: agg.items } : { t, items: agg.items }, end: agg.end };
+      if (count === 0) return { reply: t === 'map' ? { t, items: [] } : { t, items: [] }, end };
+      return { open: { t, size: t === 'map' ? count * 2 : count, items: [] }, end };
     }
     default:
       throw new ReplyParseError(`unexpected reply type byte '${type}'`);

@@ -23,6 +23,8 @@ export function toPlain(reply: Reply): PlainReply {
       return reply.text ?? reply.n;
     case 'bool':
       return reply.b;
+    case 'pinned':
+      return toPlain(reply.reply);
     case 'array':
     case 'set':
     case 'push':

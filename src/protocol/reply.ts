@@ -62,6 +62,13 @@ export interface SequenceReply {
   readonly items: readonly Reply[];
 }
 
+/** A reply encoded in the protocol the client spoke when it was produced (replies queued in EXEC around a HELLO). */
+export interface PinnedReply {
+  readonly t: 'pinned';
+  readonly resp: 2 | 3;
+  readonly reply: Reply;
+}
+
 /** Anything a command can answer. */
 export type Reply =
   | SimpleReply
@@ -75,7 +82,8 @@ export type Reply =
   | DoubleReply
   | BoolReply
   | VerbatimReply
-  | SequenceReply;
+  | SequenceReply
+  | PinnedReply;
 
 /** Builds a status reply. */
 export const simple = (s: string): SimpleReply => ({ t: 'simple', s });
@@ -102,6 +110,8 @@ export const mapOf = (entries: readonly (readonly [string, Reply])[]): MapReply 
   map(entries.flatMap(([k, v]) => [bulk(k), v]));
 /** Builds replies sent back to back (not an array). */
 export const sequence = (items: readonly Reply[]): SequenceReply => ({ t: 'sequence', items });
+/** Pins a reply to the protocol version it must be encoded in. */
+export const pinned = (resp: 2 | 3, reply: Reply): PinnedReply => ({ t: 'pinned', resp, reply });
 /** Builds a double reply. */
 export const double = (n: number, text?: string): DoubleReply =>
   text === undefined ? { t: 'double', n } : { t: 'double', n, text };

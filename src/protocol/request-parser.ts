@@ -22,7 +22,7 @@ const EMPTY = Buffer.alloc(0);
 
 /** Options that change the parser's limits. */
 export interface RequestParserOptions {
-  /** `proto-max-bulk-len`; read on every bulk header so CONFIG SET applies at once. */
+  /** `proto-max-bulk-len`; read for each request with a bulk header, so CONFIG SET applies from the next request. */
   maxBulkLength?: () => number;
   /** Whether the client still has to AUTH, which tightens the limits (authRequired in Redis). */
   authRequired?: () => boolean;
@@ -134,6 +134,7 @@ export class RequestParser {
       this.remaining = count;
       this.args = [];
     }
+    let maxBulk = -1;
     while (this.remaining > 0) {
       if (this.bulkLength === -1) {
         const cr = _findInLine(buf, this.pos, CR);
@@ -149,7 +150,9 @@ export class RequestParser {
           throw new ProtocolError('expected-dollar', `Protocol error: expected '$', got '${got}'`);
         }
         const length = _parseLength(buf, this.pos + 1, cr);
-        if (length === null || length < 0 || length > this.maxBulkLength()) {
+        // No command runs while one request is parsed, so one read of the limit per request is as fresh as Redis's.
+        if (maxBulk < 0) maxBulk = this.maxBulkLength();
+        if (length === null || length < 0 || length > maxBulk) {
           throw new ProtocolError('invalid-bulk-length', 'Protocol error: invalid bulk length');
         }
         if (length > UNAUTHENTICATED_MAX_BULK && this.authRequired()) {

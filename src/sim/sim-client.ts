@@ -272,6 +272,8 @@ export function formatReply(reply: Reply): string {
     }
     case 'sequence':
       return reply.items.map(formatReply).join(' ');
+    case 'pinned':
+      return formatReply(reply.reply);
   }
 }
 

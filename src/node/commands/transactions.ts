@@ -1,6 +1,6 @@
 // Command family — transactions: MULTI, EXEC, DISCARD, WATCH, UNWATCH (multi.c).
 
-import { NIL_ARRAY, OK, array, type Reply } from '../../protocol/reply.js';
+import { NIL_ARRAY, OK, array, pinned, type Reply } from '../../protocol/reply.js';
 import type { ClientSession } from '../client-session.js';
 import type { CommandFamily } from '../command-table.js';
 import { call } from '../dispatch.js';
@@ -38,7 +38,9 @@ export const transactionsCommands: CommandFamily = {
     const replies: Reply[] = [];
     c.denyBlocking = true;
     try {
-      for (const { command, args } of multi.queue) replies.push(call(c, command, args));
+      // Each reply keeps the protocol of its moment: a queued HELLO switches it for the replies after it (Redis
+      // encodes each reply into the output buffer as it runs).
+      for (const { command, args } of multi.queue) replies.push(pinned(c.resp, call(c, command, args)));
     } finally {
       c.denyBlocking = false;
     }

@@ -25,7 +25,7 @@ function harness(directives: readonly (readonly [string, readonly string[]])[] =
   h.node.propagate = (_db, args) => {
     fed.push([...args]);
   };
-  const list: CollectionValue = { type: 'list', clone: () => list };
+  const list: CollectionValue = { type: 'list', encoding: 'quicklist', clone: () => list };
   h.node.databases[0]!.set('l', list);
   return { h, fed };
 }

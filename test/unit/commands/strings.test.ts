@@ -32,7 +32,7 @@ function harness(directives: readonly (readonly [string, readonly string[]])[] =
 
 /** Puts a non-string value under a key, for WRONGTYPE checks without depending on other families. */
 function putList(h: NodeHarness, key: string): void {
-  const list: CollectionValue = { type: 'list', clone: () => list };
+  const list: CollectionValue = { type: 'list', encoding: 'quicklist', clone: () => list };
   h.node.databases[0]!.set(key, list);
 }
 

@@ -126,3 +126,19 @@ describe('propagation of transactions', () => {
     expect(fed).toEqual([['SET', 'b', '1']]);
   });
 });
+
+describe('protocol switches inside a transaction', () => {
+  it('encodes each queued reply in the protocol in force when it ran, as Redis does', () => {
+    const h = new NodeHarness();
+    const c = h.client();
+    c.run('HSET', 'h', 'f', 'v');
+    c.run('MULTI');
+    c.run('HGETALL', 'h');
+    c.run('HELLO', '3');
+    c.run('HGETALL', 'h');
+    const exec = c.raw('EXEC');
+    expect(exec.t).toBe('array');
+    const items = (exec as { items: { t: string }[] }).items;
+    expect(items.map((r) => r.t)).toEqual(['array', 'map', 'map']);
+  });
+});

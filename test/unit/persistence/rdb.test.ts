@@ -278,6 +278,7 @@ describe('type registry', () => {
   it('lets another type plug in a codec', () => {
     class Box implements CollectionValue {
       readonly type = 'set' as const;
+      readonly encoding = 'hashtable';
       constructor(readonly items: string[]) {}
       clone(): CollectionValue {
         return new Box([...this.items]);
