@@ -40,7 +40,10 @@ export const transactionsCommands: CommandFamily = {
     try {
       // Each reply keeps the protocol of its moment: a queued HELLO switches it for the replies after it (Redis
       // encodes each reply into the output buffer as it runs).
-      for (const { command, args } of multi.queue) replies.push(pinned(c.resp, call(c, command, args)));
+      for (const { command, args } of multi.queue) {
+        const reply = call(c, command, args);
+        replies.push(pinned(c.resp, reply));
+      }
     } finally {
       c.denyBlocking = false;
     }
