@@ -12,7 +12,7 @@ import {
   rmSync,
   writeSync,
 } from 'node:fs';
-import type { Env, LogLevel, Storage } from '../env/env.js';
+import type { Env, LogLevel, TimerHandle, Storage } from '../env/env.js';
 import { FsStorage } from './fs-storage.js';
 import { formatLogLine } from './log-line.js';
 import { errorCode, strerror } from './os-errors.js';
@@ -42,11 +42,7 @@ export function createRealtimeEnv(options: RealtimeEnvOptions): Env {
   return {
     now: () => Date.now(),
     random: () => (Math.random() + salt) % 1,
-    schedule(delayMs, task) {
-      const timer = setTimeout(task, delayMs);
-      timer.unref?.();
-      return { cancel: () => clearTimeout(timer) };
-    },
+    schedule: _schedule,
     storage: typeof dir === 'string' ? new FsStorage(dir) : _followingStorage(dir),
     log: (level: LogLevel, role: string, message: string) => {
       if (options.level !== undefined && _LEVELS.indexOf(level) < _LEVELS.indexOf(options.level())) return;
@@ -109,4 +105,19 @@ function _overwriteFile(path: string, text: string): void {
     if (existsSync(temp)) rmSync(temp, { force: true });
     throw new Error(strerror(e));
   }
+}
+
+/** Node's timers hold at most 2^31-1 ms; a longer delay (a BLPOP for a month) waits in steps. */
+const _MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** Runs `task` after `delayMs` of wall time, however long, with a handle that cancels it. */
+function _schedule(delayMs: number, task: () => void): TimerHandle {
+  let timer: NodeJS.Timeout;
+  const arm = (remaining: number): void => {
+    const step = Math.min(remaining, _MAX_TIMER_MS);
+    timer = setTimeout(() => (remaining > step ? arm(remaining - step) : task()), step);
+    timer.unref?.();
+  };
+  arm(Math.max(0, delayMs));
+  return { cancel: () => clearTimeout(timer) };
 }
