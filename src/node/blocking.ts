@@ -21,7 +21,7 @@ export interface BlockSpec {
    * `key` is the key that became ready: Redis serves a client from the key whose readiness woke it.
    */
   tryServe(key: string): Reply | null;
-  /** The reply on timeout (a null array for BLPOP, a null bulk for BLMOVE...). */
+  /** The reply on timeout: a null array (BLPOP, BZPOPMIN, and in 7.0.15 BLMOVE/BRPOPLPUSH too). */
   timeoutReply: Reply;
 }
 
