@@ -44,6 +44,8 @@ export class UnknownCommandDefinitionError extends Error {
 /** Holds every implemented command. */
 export class CommandTable {
   private readonly commands = new Map<string, Command>();
+  /** Non-lowercase spellings seen so far, so the hot path skips toLowerCase. */
+  private readonly spellings = new Map<string, Command>();
 
   constructor(families: readonly CommandFamily[]) {
     const handlers = new Map<string, CommandHandler>();
@@ -75,7 +77,12 @@ export class CommandTable {
 
   /** The top-level command with this (any-case) name, or undefined. */
   get(name: string): Command | undefined {
-    return this.commands.get(name) ?? this.commands.get(name.toLowerCase());
+    const exact = this.commands.get(name) ?? this.spellings.get(name);
+    if (exact !== undefined) return exact;
+    const found = this.commands.get(name.toLowerCase());
+    // Remember other spellings clients really use (`SET`, `Set`), bounded so odd input cannot grow it without end.
+    if (found !== undefined && this.spellings.size < _MAX_SPELLINGS) this.spellings.set(name, found);
+    return found;
   }
 
   /**
@@ -105,6 +112,8 @@ export function failsArity(command: Command, argc: number): boolean {
 }
 
 // --- internal ---
+
+const _MAX_SPELLINGS = 4096;
 
 /** Flags Redis keeps but COMMAND does not show (CMD_PROTECTED is "hidden on purpose" in addReplyCommandFlags). */
 const _HIDDEN_FLAGS: Readonly<Record<string, readonly string[]>> = { debug: ['protected'], module: ['protected'] };
