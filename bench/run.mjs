@@ -65,6 +65,7 @@ async function startServer(name, command, args, port) {
   return {
     name,
     port,
+    pid: child.pid,
     async stop() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
       await exited;
@@ -86,9 +87,29 @@ function benchmark(port, pipeline) {
   return { rps, command: `redis-benchmark ${args.join(' ').replace(`-p ${port}`, '-p <port>')}` };
 }
 
+/** CPU time (user + system) a process has used so far, in microseconds; null where /proc is not available. */
+function cpuMicros(pid) {
+  const path = `/proc/${pid}/stat`;
+  if (!existsSync(path)) return null;
+  // Fields after the command name, which is in parentheses and may contain spaces: utime and stime are 14 and 15.
+  const stat = readFileSync(path, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1_000_000) / CLOCK_TICKS;
+}
+
+/** Kernel clock ticks per second, the unit of /proc/<pid>/stat times. */
+const CLOCK_TICKS = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
 /**
  * Runs every cell against both servers, alternating between them so that both see the same machine load, and keeps
- * the best of BENCH_REPEAT runs per cell.
+ * the best of BENCH_REPEAT runs per cell. Also records the server's CPU time per request, which a busy machine
+ * disturbs far less than throughput.
  */
 function measure(servers) {
   const results = Object.fromEntries(servers.map((s) => [s.name, {}]));
@@ -96,11 +117,18 @@ function measure(servers) {
   for (let i = 0; i < REPEAT; i++) {
     for (const pipeline of [1, 16]) {
       for (const server of servers) {
+        const before = cpuMicros(server.pid);
         const { rps, command } = benchmark(server.port, pipeline);
+        const after = cpuMicros(server.pid);
         commands[pipeline] = command;
         for (const [test, value] of Object.entries(rps)) {
           const key = `${test} -P ${pipeline}`;
           results[server.name][key] = Math.max(results[server.name][key] ?? 0, value);
+        }
+        if (before !== null && after !== null) {
+          const key = `cpu -P ${pipeline}`;
+          const perRequest = (after - before) / (2 * REQUESTS);
+          results[server.name][key] = Math.min(results[server.name][key] ?? Infinity, perRequest);
         }
       }
     }
@@ -166,6 +194,19 @@ async function main() {
   }
   const header = ['test', 'pipeline', 'redis-server ops/s', 'redis-sim ops/s', 'sim/real', 'goal', ''];
   const table = [header, header.map(() => '---'), ...rows].map((r) => `| ${r.join(' | ')} |`).join('\n');
+  const cpuRows = [1, 16]
+    .filter((p) => realResults[`cpu -P ${p}`] !== undefined && simResults[`cpu -P ${p}`] !== undefined)
+    .map((p) => {
+      const [r, s] = [realResults[`cpu -P ${p}`], simResults[`cpu -P ${p}`]];
+      return [String(p), r.toFixed(2), s.toFixed(2), (r / s).toFixed(2)];
+    });
+  const cpuHeader = [
+    'pipeline',
+    'redis-server CPU µs/request',
+    'redis-sim CPU µs/request',
+    'real/sim (throughput bound)',
+  ];
+  const cpuTable = [cpuHeader, cpuHeader.map(() => '---'), ...cpuRows].map((r) => `| ${r.join(' | ')} |`).join('\n');
   const report = [
     `## ${new Date().toISOString()}`,
     '',
@@ -175,6 +216,11 @@ async function main() {
     `- Commands: \`${measured.commands[1]}\` and \`${measured.commands[16]}\`${REPEAT > 1 ? ` (best of ${REPEAT} runs per cell)` : ''}`,
     '',
     table,
+    '',
+    'Server CPU time per request (SET and GET together, user + system, from /proc; the ratio is the throughput',
+    'ratio the sim would reach if both servers were CPU-bound on an otherwise idle core):',
+    '',
+    cpuTable,
     '',
   ].join('\n');
   console.log(report);

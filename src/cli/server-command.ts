@@ -32,7 +32,7 @@ export async function runServer(args: readonly string[], io: CliIo): Promise<num
   }
   const { configFile, options } = parsed;
   const configPath = configFile === null ? null : resolve(io.cwd, configFile);
-  const config = createHostConfig();
+  const config = createHostConfig(io.cwd);
   function* directives(): Generator<ConfigDirective> {
     if (configFile !== null)
       yield* parseConfigText(_readConfig(resolve(io.cwd, configFile)), configFile, (p) => _readInclude(io.cwd, p));

@@ -59,6 +59,11 @@ export class ClientSession {
   readonly shardChannels = new Set<string>();
   /** Rewritten arguments to propagate to AOF/replicas instead of the request (rewriteClientCommandVector). */
   propagateAs: string[] | null = null;
+  /**
+   * Commands to propagate instead of the request, in order (alsoPropagate after preventCommandPropagation, as SPOP
+   * with a count does); more than one are wrapped in MULTI/EXEC like propagatePendingCommands.
+   */
+  propagateAlso: string[][] | null = null;
   /** Set by a handler whose command must be propagated even when it changed nothing (forceCommandPropagation). */
   forcePropagation = false;
   closing = false;
@@ -106,12 +111,17 @@ export class ClientSession {
     this.inputBytes += chunk.length;
     this.node.stats.netInputBytes += chunk.length;
     this.parser.push(chunk);
-    this.lastInteraction = this.node.now();
-    this.processInput();
+    const now = this.node.now();
+    this.lastInteraction = now;
+    this.processInput(now);
   }
 
-  /** Runs buffered requests until the input runs dry or the client is held (paused, blocked) or closing. */
-  processInput(): void {
+  /**
+   * Runs buffered requests until the input runs dry or the client is held (paused, blocked) or closing. `receivedAt`
+   * is the clock reading `receive` already took: the first request runs at it, so the clock is read once per request.
+   */
+  processInput(receivedAt?: number): void {
+    let now = receivedAt;
     try {
       while (!this.closing && this.hold === 'none') {
         const args = this.pending ?? this.parser.next();
@@ -122,7 +132,8 @@ export class ClientSession {
           this.hold = 'paused';
           break;
         }
-        const reply = processCommand(this, args);
+        const reply = processCommand(this, args, now);
+        now = undefined;
         if (reply !== undefined) this.reply(reply);
         // resetClient: a SKIP requested by this command applies to the next one only.
         this.skipping = this.skipNext;

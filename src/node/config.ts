@@ -34,6 +34,8 @@ export class Config {
   private readonly givenText = new Map<string, string>();
   /** Directives already seen while loading a file: later `save` lines add to earlier ones. */
   private readonly loaded = new Set<string>();
+  /** `getNumber` results by the name asked for (hot paths read proto-max-bulk-len per request); emptied on any change. */
+  private readonly numbers = new Map<string, number>();
 
   constructor(definitions: readonly ConfigDefinition[] = CONFIG_DEFINITIONS) {
     this.ordered = definitions;
@@ -73,7 +75,12 @@ export class Config {
 
   /** A numeric directive's value (memory sizes in bytes; a `maxmemory-clients` percentage reads as NaN). */
   getNumber(name: string): number {
-    return Number(this.get(name));
+    let n = this.numbers.get(name);
+    if (n === undefined) {
+      n = Number(this.get(name));
+      this.numbers.set(name, n);
+    }
+    return n;
   }
 
   /** A yes/no directive's value. */
@@ -139,12 +146,12 @@ export class Config {
       const { def, entry, value } = targets[i]!;
       try {
         const words = def.multiArg === true ? (value === '' ? [] : value.split(' ')) : [value];
-        this.values.set(def.name, def.parse(words, ctx));
+        this._setValue(def.name, def.parse(words, ctx));
         this.givenText.set(def.name, value);
       } catch (e) {
         for (let j = i; j >= 0; j--) {
           const restored = targets[j]!.def.name;
-          this.values.set(restored, backup[j]!);
+          this._setValue(restored, backup[j]!);
           if (givenBackup[j] === undefined) this.givenText.delete(restored);
           else this.givenText.set(restored, givenBackup[j]!);
         }
@@ -199,10 +206,16 @@ export class Config {
     return { source, accumulate, get: (name) => this.get(name), resolveDir: (path) => this.resolveDir(path) };
   }
 
+  /** Changes a stored value, forgetting the parsed numbers. */
+  private _setValue(name: string, value: string): void {
+    this.values.set(name, value);
+    this.numbers.clear();
+  }
+
   /** Stores a value; from a file, listeners hear of it when the value or the text as given changed. */
   private _store(def: ConfigDefinition, value: string, givenChanged: boolean): void {
     const previous = this.values.get(def.name);
-    this.values.set(def.name, value);
+    this._setValue(def.name, value);
     if (previous !== value || givenChanged) for (const listener of this.listeners) listener(def.name, value);
   }
 }

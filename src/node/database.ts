@@ -13,21 +13,46 @@ export interface DatabaseHooks {
   modified(db: Database, key: string): void;
   /** A key was deleted because it had expired (lazily or by the active cycle). */
   expired(db: Database, key: string): void;
+  /** A key that did not exist was created (dbAdd's `new` keyspace event). */
+  created?(db: Database, key: string): void;
   /** Whether expired keys may be deleted here (false on a replica, which waits for its master's DEL). */
   mayDeleteExpired(): boolean;
 }
+
+/**
+ * How a string value was built, which decides its OBJECT ENCODING: 'encoded' went through tryObjectEncoding (SET and
+ * friends: int, embstr or raw by content), 'plain' through createStringObject (INCRBYFLOAT: embstr or raw), 'raw'
+ * was changed in place (dbUnshareStringValue: APPEND, SETRANGE, SETBIT, BITFIELD) or built raw (BITOP).
+ */
+export type StringForm = 'encoded' | 'plain' | 'raw';
 
 /** One key's slot in the keyspace. */
 export class Entry {
   /** Absolute expiry time in ms, or 0 for none. */
   expiresAt = 0;
+  /** How a string value was built (OBJECT ENCODING); `set` resets it, in-place string mutators mark 'raw'. */
+  stringForm: StringForm = 'encoded';
+  /** How many times `accessedAt` was refreshed: the accesses OBJECT FREQ's LFU counter is folded from. */
+  accesses = 0;
+  private lastAccess: number;
   constructor(
     public value: Value,
     /** Position in scan order; never reused. */
     readonly seq: number,
-    /** Last access time in ms (OBJECT IDLETIME). */
-    public accessedAt: number,
-  ) {}
+    accessedAt: number,
+  ) {
+    this.lastAccess = accessedAt;
+  }
+
+  /** Last access time in ms (OBJECT IDLETIME); setting it counts an access. */
+  get accessedAt(): number {
+    return this.lastAccess;
+  }
+
+  set accessedAt(at: number) {
+    this.lastAccess = at;
+    this.accesses++;
+  }
 }
 
 /** The result of one SCAN step. */
@@ -74,21 +99,24 @@ export class Database {
     return entry;
   }
 
-  /** The value of a key, or undefined when missing or expired. */
+  /** The value of a key, or undefined when missing or expired; refreshes its access time. */
   get(key: string): Value | undefined {
-    return this.lookup(key)?.value;
+    return this._access(key)?.value;
   }
 
-  /** The string at a key, undefined when missing; fails with WRONGTYPE for other types. */
+  /** The string at a key, undefined when missing; fails with WRONGTYPE for other types. Refreshes the access time. */
   getString(key: string): string | undefined {
-    const v = this.lookup(key)?.value;
+    const v = this._access(key)?.value;
     if (v === undefined || typeof v === 'string') return v;
     return fail(Errors.wrongType());
   }
 
-  /** The collection of the given type at a key, undefined when missing; fails with WRONGTYPE otherwise. */
+  /**
+   * The collection of the given type at a key, undefined when missing; fails with WRONGTYPE otherwise. Refreshes the
+   * access time.
+   */
   getCollection<T extends CollectionValue>(key: string, type: T['type']): T | undefined {
-    const v = this.lookup(key)?.value;
+    const v = this._access(key)?.value;
     if (v === undefined) return undefined;
     if (typeof v !== 'string' && v.type === type) return v as T;
     return fail(Errors.wrongType());
@@ -115,6 +143,7 @@ export class Database {
     const entry = this.lookup(key);
     if (entry !== undefined) {
       entry.value = value;
+      entry.stringForm = 'encoded';
       entry.accessedAt = this.hooks.now();
       if (!keepTtl && entry.expiresAt !== 0) {
         entry.expiresAt = 0;
@@ -128,6 +157,7 @@ export class Database {
     this.entries.set(key, created);
     this.order.push(key);
     this.orderSeq.push(created.seq);
+    this.hooks.created?.(this, key);
     this.hooks.modified(this, key);
     return created;
   }
@@ -264,6 +294,13 @@ export class Database {
   }
 
   // --- internal ---
+
+  /** A lookup that refreshes the access time, as lookupKey does unless LOOKUP_NOTOUCH (OBJECT IDLETIME and FREQ). */
+  private _access(key: string): Entry | undefined {
+    const entry = this.lookup(key);
+    if (entry !== undefined) entry.accessedAt = this.hooks.now();
+    return entry;
+  }
 
   private _expire(key: string): void {
     this._remove(key);

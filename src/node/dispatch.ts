@@ -22,10 +22,13 @@ const SUBSCRIBED_MODE = new Set([
   'reset',
 ]);
 
-/** Runs one request from a client and returns the reply to send (undefined when the command replies itself). */
-export function processCommand(c: ClientSession, args: string[]): Reply | undefined {
+/**
+ * Runs one request from a client and returns the reply to send (undefined when the command replies itself). `now` is
+ * the time it runs at, when the caller has just read the clock; otherwise it is read here.
+ */
+export function processCommand(c: ClientSession, args: string[], now: number = c.node.now()): Reply | undefined {
   const node = c.node;
-  node.commandTime = node.now();
+  node.commandTime = now;
   const command = node.commands.lookup(args);
   // CLIENT LIST `cmd=` names the command as looked up, even when it is then rejected or queued (c->lastcmd).
   c.lastCommand = command?.fullName ?? 'NULL';

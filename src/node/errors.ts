@@ -18,8 +18,18 @@ export function fail(reply: ErrorReply): never {
 /** Formats up to 128 bytes of arguments the way Redis quotes them in unknown-command errors (processCommand). */
 function _quotedArgs(args: readonly string[]): string {
   let out = '';
-  for (let i = 1; i < args.length && out.length < 128; i++) out += `'${args[i]!.slice(0, 128 - out.length)}' `;
+  for (let i = 1; i < args.length && out.length < 128; i++) out += `'${_cString(args[i]!, 128 - out.length)}' `;
   return out;
+}
+
+/**
+ * An argument as Redis's `%.Ns` prints it (commandCheckExistence, addReplySubcommandSyntaxError): a C string, so it
+ * ends at its first NUL byte, and at most `max` bytes of it.
+ */
+function _cString(s: string, max = Infinity): string {
+  const nul = s.indexOf('\0');
+  const end = nul === -1 ? max : Math.min(nul, max);
+  return end >= s.length ? s : s.slice(0, end);
 }
 
 /** The Redis error replies, by meaning. */
@@ -33,12 +43,12 @@ export const Errors = {
   overflow: () => error('ERR increment or decrement would overflow'),
   wrongArity: (name: string) => error(`ERR wrong number of arguments for '${name}' command`),
   unknownCommand: (args: readonly string[]) =>
-    error(`ERR unknown command '${args[0]!.slice(0, 128)}', with args beginning with: ${_quotedArgs(args)}`),
+    error(`ERR unknown command '${_cString(args[0]!, 128)}', with args beginning with: ${_quotedArgs(args)}`),
   unknownSubcommand: (container: string, sub: string) =>
-    error(`ERR unknown subcommand '${sub.slice(0, 128)}'. Try ${container.toUpperCase()} HELP.`),
+    error(`ERR unknown subcommand '${_cString(sub, 128)}'. Try ${_cString(container).toUpperCase()} HELP.`),
   subcommandSyntax: (args: readonly string[]) =>
     error(
-      `ERR unknown subcommand or wrong number of arguments for '${args[1]!.slice(0, 128)}'. Try ${args[0]!.toUpperCase()} HELP.`,
+      `ERR unknown subcommand or wrong number of arguments for '${_cString(args[1]!, 128)}'. Try ${_cString(args[0]!).toUpperCase()} HELP.`,
     ),
   noAuth: () => error('NOAUTH Authentication required.'),
   wrongPass: () => error('WRONGPASS invalid username-password pair or user is disabled.'),

@@ -46,11 +46,11 @@ export class HostStartError extends Error {
   override readonly name = 'HostStartError';
 }
 
-/** A configuration whose `dir` resolves against the file system like Redis's chdir (it must exist). */
-export function createHostConfig(): Config {
+/** A configuration whose `dir` resolves against the file system like Redis's chdir (it must exist), from `cwd`. */
+export function createHostConfig(cwd = process.cwd()): Config {
   const config = new Config();
   config.resolveDir = (path) => {
-    const dir = resolve(config.get('dir') || process.cwd(), path);
+    const dir = resolve(config.get('dir') || cwd, path);
     let isDir: boolean;
     try {
       isDir = statSync(dir).isDirectory();
@@ -113,8 +113,6 @@ export async function startServerHost(options: ServerHostOptions = {}): Promise<
   const listening = await _listenAll(node, config.get('bind'), config.getNumber('port'));
   listeners = listening.listeners;
   const port = listeners[0]!.port;
-  // `port 0` asks redis-sim for an ephemeral port (redis-server would not listen at all); report the one we got.
-  if (config.get('port') === '0') config.set('port', [String(port)], 'file');
   if (config.get('pidfile') !== '') {
     pidfile = resolve(dir, config.get('pidfile'));
     try {
@@ -163,7 +161,12 @@ function _logSink(config: Config, dir: string, fallback: LogSink | undefined): L
 /** Errors for which listenToPort skips an address: a missing optional one, or an unsupported address family. */
 const _SKIPPABLE = new Set(['EAFNOSUPPORT', 'EPROTONOSUPPORT', 'ENOPROTOOPT', 'ESOCKTNOSUPPORT', 'EPFNOSUPPORT']);
 
-/** listenToPort: every `bind` address on one port; `-addr` is optional; `*` and `::*` are the wildcards. */
+/**
+ * listenToPort: every `bind` address on one port; `-addr` is optional; `*` and `::*` are the wildcards. Addresses and
+ * the port are read once: CONFIG SET port/bind store the new values without rebinding (Redis's changeListenPort and
+ * changeBindAddr are not mirrored), so they take effect at the next start, e.g. after CONFIG REWRITE. `unixsocket` is
+ * stored but never listened on.
+ */
 async function _listenAll(
   node: RedisNode,
   bind: string,

@@ -37,9 +37,6 @@ describe('default normalisers', () => {
     expect(scan(['SCAN', '0'], '*2\r\n$1\r\n0\r\n*1\r\n$1\r\na\r\n')).not.toBe(
       scan(['SCAN', '0'], '*2\r\n$1\r\n0\r\n*1\r\n$1\r\nb\r\n'),
     );
-    const pttl = DEFAULT_NORMALISERS.pttl!;
-    expect(pttl(['PTTL', 'k'], ':99998\r\n')).toBe(pttl(['PTTL', 'k'], ':99990\r\n'));
-    expect(pttl(['PTTL', 'k'], ':-1\r\n')).not.toBe(pttl(['PTTL', 'k'], ':-2\r\n'));
     const hello = DEFAULT_NORMALISERS.hello!;
     const reply = (id: number, proto: number) => `*4\r\n$2\r\nid\r\n:${id}\r\n$5\r\nproto\r\n:${proto}\r\n`;
     expect(hello(['HELLO'], reply(5, 2))).toBe(hello(['HELLO'], reply(6, 2)));

@@ -39,6 +39,8 @@ export interface DifferentialOptions {
   subject?: () => Promise<TestServer>;
   /** Extra normalisers by lowercase command name (`object|idletime` for a subcommand), over the defaults. */
   normalisers?: Record<string, Normaliser>;
+  /** Extra tolerances by lowercase command name: positive integer replies may differ by this much. */
+  tolerances?: Record<string, number>;
   /** How long to wait for one reply (default 2000 ms). */
   replyTimeoutMs?: number;
 }
@@ -63,13 +65,6 @@ export const DEFAULT_NORMALISERS: Readonly<Record<string, Normaliser>> = {
     ),
   keys: (_args, raw) => _shape(raw, (r) => _sortedTexts(r)),
   randomkey: (_args, raw) => (raw.startsWith('$-1') || raw.startsWith('_') ? raw : '<a key>'),
-  // Clocks: the servers run the same command a moment apart.
-  pttl: (_args, raw) =>
-    _shape(raw, (r) => (r.t === 'int' && Number(r.n) > 0 ? `~${Math.round(Number(r.n) / 1000)}s` : raw)),
-  expiretime: (_args, raw) =>
-    _shape(raw, (r) => (r.t === 'int' && Number(r.n) > 0 ? `~${Math.round(Number(r.n) / 10)}0s` : raw)),
-  pexpiretime: (_args, raw) =>
-    _shape(raw, (r) => (r.t === 'int' && Number(r.n) > 0 ? `~${Math.round(Number(r.n) / 10000)}0s` : raw)),
   'object|idletime': (_args, raw) => _shape(raw, (r) => (r.t === 'int' ? '<idle seconds>' : raw)),
   time: () => '<time>',
   lastsave: () => '<time>',
@@ -79,12 +74,24 @@ export const DEFAULT_NORMALISERS: Readonly<Record<string, Normaliser>> = {
   info: () => '<info>',
 };
 
+/**
+ * Clocks: the two servers run each command a moment apart, so relative expiries set and read back may differ by
+ * that moment (and a TTL in seconds may round either way). Non-positive replies (-1, -2) must still match exactly.
+ */
+export const DEFAULT_TOLERANCES: Readonly<Record<string, number>> = {
+  ttl: 1,
+  expiretime: 1,
+  pttl: 250,
+  pexpiretime: 250,
+};
+
 /** Runs sequences on an oracle and a subject server and compares their replies. */
 export class Differential {
   private constructor(
     readonly oracle: TestServer,
     readonly subject: TestServer,
     private readonly normalisers: Readonly<Record<string, Normaliser>>,
+    private readonly tolerances: Readonly<Record<string, number>>,
     private readonly replyTimeoutMs: number,
   ) {}
 
@@ -98,6 +105,7 @@ export class Differential {
       oracle,
       subject,
       { ...DEFAULT_NORMALISERS, ...options.normalisers },
+      { ...DEFAULT_TOLERANCES, ...options.tolerances },
       options.replyTimeoutMs ?? 2000,
     );
   }
@@ -109,9 +117,10 @@ export class Differential {
 
   /**
    * Runs one sequence on fresh connections to both servers after FLUSHALL, in lock step, and returns the first
-   * mismatch, or null when every reply agreed.
+   * mismatch, or null when every reply agreed. With `exact`, normalisers and tolerances are off: for sequences whose
+   * replies are deterministic even where the command's usually are not (expiry set with absolute times).
    */
-  async run(sequence: Sequence): Promise<Mismatch | null> {
+  async run(sequence: Sequence, { exact = false }: { exact?: boolean } = {}): Promise<Mismatch | null> {
     const [a, b] = await Promise.all([RawClient.connect(this.oracle.port), RawClient.connect(this.subject.port)]);
     try {
       for (const [client, server] of [
@@ -127,7 +136,7 @@ export class Differential {
           a.call(command, this.replyTimeoutMs),
           b.call(command, this.replyTimeoutMs),
         ]);
-        if (!this._agree(command, ra, rb)) return { index, command, oracle: ra, subject: rb };
+        if (ra !== rb && (exact || !this._agree(command, ra, rb))) return { index, command, oracle: ra, subject: rb };
         if (ra === '<closed>') return null;
       }
       return null;
@@ -159,6 +168,8 @@ export class Differential {
     if (a === b) return true;
     if (a.startsWith('-') || b.startsWith('-') || a.startsWith('<') || b.startsWith('<')) return false;
     const name = (command[0] ?? '').toLowerCase();
+    const tolerance = this.tolerances[name];
+    if (tolerance !== undefined && _within(a, b, tolerance)) return true;
     const normaliser =
       (command.length > 1 ? this.normalisers[`${name}|${command[1]!.toLowerCase()}`] : undefined) ??
       this.normalisers[name];
@@ -284,6 +295,15 @@ function _encodeCommand(command: Command): Buffer {
 /** A command as a TypeScript array literal. */
 function _spell(command: Command): string {
   return `[${command.map((a) => JSON.stringify(a).replaceAll("'", "\\'").replace(/^"|"$/g, "'")).join(', ')}]`;
+}
+
+/** Whether two integer replies are both positive and at most `tolerance` apart (exactly, in 64 bits). */
+function _within(a: string, b: string, tolerance: number): boolean {
+  const ma = /^:(\d+)\r\n$/.exec(a);
+  const mb = /^:(\d+)\r\n$/.exec(b);
+  if (ma === null || mb === null || ma[1] === '0' || mb[1] === '0') return false;
+  const delta = BigInt(ma[1]!) - BigInt(mb[1]!);
+  return (delta < 0n ? -delta : delta) <= BigInt(tolerance);
 }
 
 /** Applies `f` to the single parsed reply in `raw`; returns raw itself when it does not parse as one reply. */

@@ -6,7 +6,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { toPlain, type PlainReply } from '../../src/protocol/reply-text.js';
-import { RespClient, startRealRedis, startSimServer, type ProcessServer, type TestServer } from '../helpers/servers.js';
+import {
+  RespClient,
+  startRealRedis,
+  startSimServer,
+  waitFor,
+  type ProcessServer,
+  type TestServer,
+} from '../helpers/servers.js';
 
 type Command = readonly (string | number)[];
 
@@ -17,7 +24,11 @@ let simClient: RespClient;
 const opened: RespClient[] = [];
 
 beforeAll(async () => {
-  [real, sim] = await Promise.all([startRealRedis(), startSimServer()]);
+  // DEBUG SET-ACTIVE-EXPIRE lets a test watch lazy expiry alone.
+  [real, sim] = await Promise.all([
+    startRealRedis(['--enable-debug-command', 'yes']),
+    startSimServer([['enable-debug-command', ['yes']]]),
+  ]);
   realClient = await connect(real);
   simClient = await connect(sim);
 });
@@ -36,16 +47,24 @@ async function connect(server: TestServer): Promise<RespClient> {
 /** A reply made comparable across servers: see the header for what is normalised. */
 function normalise(command: Command, reply: PlainReply): PlainReply {
   const name = String(command[0]).toUpperCase();
-  if (typeof reply === 'number' && ['TTL', 'PTTL', 'EXPIRETIME', 'PEXPIRETIME'].includes(name)) {
+  if (
+    (typeof reply === 'number' || typeof reply === 'bigint') &&
+    ['TTL', 'PTTL', 'EXPIRETIME', 'PEXPIRETIME'].includes(name)
+  ) {
     return reply < 0 ? reply : 'positive';
   }
   if (name === 'KEYS' && Array.isArray(reply)) return [...reply].sort();
   if (name === 'SCAN' && Array.isArray(reply) && Array.isArray(reply[1])) return ['cursor', [...reply[1]].sort()];
+  // Which key is random; whether there is one is not.
+  if (name === 'RANDOMKEY' && typeof reply === 'string') return 'a key';
   return reply;
 }
 
 /** Runs one command on a pair of connections (real, sim) and returns both normalised replies. */
-async function both(command: Command, pair: readonly [RespClient, RespClient] = [realClient, simClient]): Promise<[PlainReply, PlainReply]> {
+async function both(
+  command: Command,
+  pair: readonly [RespClient, RespClient] = [realClient, simClient],
+): Promise<[PlainReply, PlainReply]> {
   const [r, s] = await Promise.all(pair.map((c) => c.call(...command)));
   return [normalise(command, toPlain(r!)), normalise(command, toPlain(s!))];
 }
@@ -199,7 +218,7 @@ const SCENARIOS: Record<string, readonly Command[]> = {
     ['SCAN', 'x', 'FOO'],
     ['SCAN'],
   ],
-  'RANDOMKEY': [['RANDOMKEY'], ['SET', 'only', '1'], ['RANDOMKEY'], ['RANDOMKEY', 'x']],
+  RANDOMKEY: [['RANDOMKEY'], ['SET', 'only', '1'], ['RANDOMKEY'], ['RANDOMKEY', 'x']],
   'RENAME and RENAMENX': [
     ['RENAME', 'nokey', 'x'],
     ['RENAME', 'nokey', 'nokey'],
@@ -218,7 +237,7 @@ const SCENARIOS: Record<string, readonly Command[]> = {
     ['TTL', 'c'],
     ['RENAME', 'c'],
   ],
-  'COPY': [
+  COPY: [
     ['SET', 's', 'S'],
     ['EXPIRE', 's', 1000],
     ['SET', 't', 'T'],
@@ -242,7 +261,7 @@ const SCENARIOS: Record<string, readonly Command[]> = {
     ['GET', 's'],
     ['TTL', 's'],
   ],
-  'MOVE': [
+  MOVE: [
     ['SET', 'k', 'K'],
     ['EXPIRE', 'k', 1000],
     ['SET', 'busy', 'here'],
@@ -299,6 +318,34 @@ describe('key commands match Redis', () => {
       await compare(scenario);
     });
   }
+
+  it('expired keys: hidden by KEYS, reclaimed by lookups and SCAN, reported by SCAN TYPE none', async () => {
+    await reset();
+    const at = Date.now() + 30;
+    await compare([
+      ['DEBUG', 'SET-ACTIVE-EXPIRE', 0],
+      ['MSET', 'live', '1', 'gone1', '1', 'gone2', '1', 'gone3', '1', 'gone4', '1'],
+      ...['gone1', 'gone2', 'gone3', 'gone4'].map((k): Command => ['PEXPIREAT', k, at]),
+    ]);
+    await waitFor(() => Date.now() > at + 5, { message: 'expiry time passed' });
+    for (const command of [
+      ['DBSIZE'],
+      ['KEYS', '*'],
+      ['DBSIZE'],
+      ['SCAN', 0, 'MATCH', '*1', 'COUNT', 100],
+      ['DBSIZE'],
+      ['SCAN', 0, 'TYPE', 'none', 'MATCH', 'gone[23]', 'COUNT', 100],
+      ['DBSIZE'],
+      ['EXISTS', 'gone4'],
+      ['DBSIZE'],
+      ['SCAN', 0, 'COUNT', 100],
+      ['RANDOMKEY'],
+      ['DEBUG', 'SET-ACTIVE-EXPIRE', 1],
+    ] as Command[]) {
+      const [r, s] = await both(command);
+      expect({ command, reply: s }).toEqual({ command, reply: r });
+    }
+  });
 
   it('dirty counter (rdb_changes_since_last_save) moves alike', async () => {
     await reset();
@@ -408,15 +455,24 @@ describe('random key-command sequences match Redis', () => {
     fc.tuple(fc.constantFrom('TTL', 'PTTL', 'EXPIRETIME', 'PEXPIRETIME'), KEY),
     fc.tuple(fc.constant('PERSIST'), KEY),
     fc.tuple(fc.constantFrom('RENAME', 'RENAMENX'), KEY, KEY),
-    fc.tuple(fc.constant('COPY'), KEY, KEY, fc.constantFrom([], ['REPLACE']), fc.option(ANY_DB)).map(
-      ([c, a, b, r, db]) => [c, a, b, ...r, ...(db === null ? [] : ['DB', db])],
-    ),
+    fc
+      .tuple(fc.constant('COPY'), KEY, KEY, fc.constantFrom([], ['REPLACE']), fc.option(ANY_DB))
+      .map(([c, a, b, r, db]) => [c, a, b, ...r, ...(db === null ? [] : ['DB', db])]),
     fc.tuple(fc.constant('MOVE'), KEY, ANY_DB),
     fc.tuple(fc.constant('SELECT'), DB),
     fc.tuple(fc.constant('SWAPDB'), ANY_DB, ANY_DB),
     fc.tuple(fc.constant('DBSIZE')),
     fc.tuple(fc.constant('KEYS'), fc.constantFrom('*', 'k[12]', 'k?', '*3')),
     fc.tuple(fc.constant('SCAN'), fc.constant(0), fc.constant('COUNT'), fc.constant(100)),
+    fc.tuple(
+      fc.constant('SCAN'),
+      fc.constant(0),
+      fc.constantFrom('MATCH', 'TYPE'),
+      fc.constantFrom('k[12]', 'string', 'none'),
+    ),
+    fc.tuple(fc.constant('TOUCH'), KEY, KEY),
+    fc.tuple(fc.constant('RANDOMKEY')),
+    fc.tuple(fc.constantFrom('FLUSHDB', 'FLUSHALL')),
     fc.tuple(fc.constant('GET'), KEY),
   );
 
@@ -426,12 +482,17 @@ describe('random key-command sequences match Redis', () => {
         await reset();
         for (const [i, c] of sequence.entries()) {
           const [r, s] = await both(c);
-          if (JSON.stringify(r) !== JSON.stringify(s)) {
-            throw new Error(`step ${i} ${JSON.stringify(c)}: redis ${JSON.stringify(r)}, sim ${JSON.stringify(s)}`);
-          }
+          if (_text(r) !== _text(s)) throw new Error(`step ${i} ${_text(c)}: redis ${_text(r)}, sim ${_text(s)}`);
         }
       }),
       { numRuns: 150 },
     );
   });
 });
+
+// --- internal ---
+
+/** JSON text of a reply or command, bigints included. */
+function _text(value: unknown): string {
+  return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v));
+}

@@ -148,6 +148,22 @@ describe('Config table', () => {
     expect(changes).toEqual(['maxmemory=1048576', 'hz=500', 'save=']);
   });
 
+  it('keeps getNumber in step with every change, including a CONFIG SET rolled back', () => {
+    const config = new Config();
+    expect(config.getNumber('proto-max-bulk-len')).toBe(536870912);
+    config.set('proto-max-bulk-len', ['1mb']);
+    expect(config.getNumber('proto-max-bulk-len')).toBe(1048576);
+    expect(configSet(config, 'proto-max-bulk-len', '2mb')).toBe('OK');
+    expect(config.getNumber('proto-max-bulk-len')).toBe(2097152);
+    expect(config.getNumber('PROTO-MAX-BULK-LEN')).toBe(2097152);
+    expect(configSet(config, 'proto-max-bulk-len', '4mb', 'port', 'nope')).toMatch(/argument 'port'/);
+    expect(config.getNumber('proto-max-bulk-len')).toBe(2097152);
+    expect(configSet(config, 'maxmemory-clients', '10%')).toBe('OK');
+    expect(config.getNumber('maxmemory-clients')).toBeNaN();
+    expect(configSet(config, 'maxmemory-clients', '0')).toBe('OK');
+    expect(config.getNumber('maxmemory-clients')).toBe(0);
+  });
+
   it('spells special values canonically', () => {
     const config = new Config();
     configSet(config, 'notify-keyspace-events', 'KEA');

@@ -43,7 +43,11 @@ function fullScan(db: Database, count: number): string[] {
 /** Big inputs shrink slowly: stop shrinking after a while and report the smallest failure found so far. */
 const SHRINK_LIMIT = { interruptAfterTimeLimit: 15_000, markInterruptAsFailure: true };
 
-const list = (items: string[]): CollectionValue => ({ type: 'list', clone: () => list([...items]) });
+const list = (items: string[]): CollectionValue => ({
+  type: 'list',
+  encoding: 'listpack',
+  clone: () => list([...items]),
+});
 
 describe('Database expiry', () => {
   it('expires a key only once the time is strictly past its expiry', () => {
@@ -227,7 +231,9 @@ describe('Database.scan', () => {
           const live = [...db.keys()];
           const seen = fullScan(db, count);
           // Booleans rather than expect(): shrinking a failure then stays fast.
-          return seen.length === live.length && new Set(seen).size === seen.length && live.every((k) => seen.includes(k));
+          return (
+            seen.length === live.length && new Set(seen).size === seen.length && live.every((k) => seen.includes(k))
+          );
         },
       ),
       SHRINK_LIMIT,

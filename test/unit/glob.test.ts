@@ -117,11 +117,14 @@ describe('globMatch', () => {
 
   it('matches escaped special characters literally', () => {
     fc.assert(
-      fc.property(fc.string({ unit: fc.constantFrom('*', '?', '[', ']', '\\', 'a'), minLength: 1, maxLength: 10 }), (text) => {
-        const escaped = text.replace(/[*?[\]\\]/g, (ch) => `\\${ch}`);
-        expect(globMatch(escaped, text)).toBe(true);
-        expect(globMatch(escaped, `${text}x`)).toBe(false);
-      }),
+      fc.property(
+        fc.string({ unit: fc.constantFrom('*', '?', '[', ']', '\\', 'a'), minLength: 1, maxLength: 10 }),
+        (text) => {
+          const escaped = text.replace(/[*?[\]\\]/g, (ch) => `\\${ch}`);
+          expect(globMatch(escaped, text)).toBe(true);
+          expect(globMatch(escaped, `${text}x`)).toBe(false);
+        },
+      ),
     );
   });
 

@@ -53,9 +53,12 @@ function _setbit(c: ClientSession, args: string[]): Reply {
   if (grows || bit !== on) {
     const next = String.fromCharCode(on === 1 ? current | (1 << shift) : current & ~(1 << shift));
     const value = grows ? old + '\0'.repeat(byte - old.length) + next : old.slice(0, byte) + next + old.slice(byte + 1);
-    c.db.set(key, value, true);
+    c.db.set(key, value, true).stringForm = 'raw';
     c.node.notify('$', 'setbit', key, c.db.id);
     c.node.dirty++;
+  } else {
+    // lookupStringForBitCommand unshares the string (raw encoding) even when the bit is already right.
+    c.db.lookup(key)!.stringForm = 'raw';
   }
   return bit === 1 ? ONE : ZERO;
 }
@@ -148,6 +151,7 @@ function _bitpos(c: ClientSession, args: string[]): Reply {
   const { end, firstMask, lastMask } = range;
   let start = range.start;
   if (start > end) return integer(-1);
+  const str = s;
   let bytes = end - start + 1;
   let pos = _searchRange();
   if (endGiven && bit === 0 && pos === bytes * 8) return integer(-1);
@@ -158,7 +162,7 @@ function _bitpos(c: ClientSession, args: string[]): Reply {
   function _searchRange(): number {
     let found: number;
     if (firstMask !== 0) {
-      let byte = s!.charCodeAt(start);
+      let byte = str.charCodeAt(start);
       byte = bit === 1 ? byte & ~firstMask : byte | firstMask;
       if (lastMask !== 0 && bytes === 1) byte = bit === 1 ? byte & ~lastMask : byte | lastMask;
       found = firstBitInByte(byte & 0xff, bit);
@@ -168,12 +172,12 @@ function _bitpos(c: ClientSession, args: string[]): Reply {
     }
     const whole = bytes - (lastMask !== 0 ? 1 : 0);
     if (whole > 0) {
-      found = firstBit(s!, start, whole, bit);
+      found = firstBit(str, start, whole, bit);
       if (bytes === whole || (found !== -1 && found !== whole * 8)) return found;
       start += whole;
       bytes -= whole;
     }
-    const last = s!.charCodeAt(end);
+    const last = str.charCodeAt(end);
     return firstBitInByte((bit === 1 ? last & ~lastMask : last | lastMask) & 0xff, bit);
   }
 }
@@ -217,7 +221,7 @@ function _bitop(c: ClientSession, args: string[]): Reply {
       }
     }
   }
-  c.db.set(dest, out.toString('latin1'));
+  c.db.set(dest, out.toString('latin1')).stringForm = 'raw';
   c.node.notify('$', 'set', dest, c.db.id);
   c.node.dirty++;
   return integer(maxLen);
@@ -280,6 +284,8 @@ function _bitfield(c: ClientSession, args: string[], readOnlyCommand: boolean): 
     if (grown || oldValue !== newValue) changes++;
   }
   if (buf !== null && (grown || changes > 0)) c.db.set(key, buf.toString('latin1'), true);
+  // lookupStringForBitCommand unshares the string (raw encoding) even when no write changes it.
+  if (buf !== null) c.db.lookup(key)!.stringForm = 'raw';
   if (changes > 0) {
     c.node.notify('$', 'setbit', key, c.db.id);
     c.node.dirty += changes;

@@ -6,14 +6,14 @@
 import { OK, array, error, sequence, simple, type Reply } from '../../protocol/reply.js';
 import { parseInteger } from '../args.js';
 import type { ClientSession } from '../client-session.js';
+import { ListValue } from '../types/list.js';
 import { helpReply } from './help.js';
 import type { CommandFamily } from '../command-table.js';
 import type { Database, Entry } from '../database.js';
 import { Errors } from '../errors.js';
-import type { CollectionValue, Value } from '../values.js';
 import { datasetDigest, digestHex, newDigest, valueDigest } from '../persistence/digest.js';
-import { isCanonicalInt64 } from '../persistence/rdb-codec.js';
 import { rdbValueLength } from '../persistence/rdb.js';
+import { objectEncoding, objectRefcount } from './object.js';
 
 /** The debug family's handlers by command name. */
 export const debugCommands: CommandFamily = {
@@ -89,19 +89,19 @@ function _peek(db: Database, key: string): Entry | undefined {
   return undefined;
 }
 
-/** DEBUG OBJECT key: Redis's status line with plausible low-level figures. */
+/** DEBUG OBJECT key: Redis's status line; encoding and refcount are what OBJECT ENCODING/REFCOUNT report. */
 function _object(c: ClientSession, key: string): Reply {
   const entry = _peek(c.db, key);
   if (entry === undefined) return Errors.noSuchKey();
   const value = entry.value;
-  const shared = typeof value === 'string' && _isSharedInteger(value);
   const address = (0x7f0000000000 + entry.seq * 0x30).toString(16);
   const lru = Math.floor(entry.accessedAt / 1000) & _LRU_CLOCK_MAX;
   const clock = Math.floor(c.node.now() / 1000) & _LRU_CLOCK_MAX;
   const idle = clock >= lru ? clock - lru : _LRU_CLOCK_MAX - lru + clock;
   return simple(
-    `Value at:0x${address} refcount:${shared ? 2147483647 : 1} encoding:${_encoding(value)} ` +
-      `serializedlength:${rdbValueLength(value, c.node.config.getBool('rdbcompression'))} lru:${lru} lru_seconds_idle:${idle}`,
+    `Value at:0x${address} refcount:${objectRefcount(c.node, entry)} encoding:${objectEncoding(entry)} ` +
+      `serializedlength:${rdbValueLength(value, c.node.config.getBool('rdbcompression'))} lru:${lru} lru_seconds_idle:${idle}` +
+      (value instanceof ListValue ? value.debugObjectSuffix() : ''),
   );
 }
 
@@ -182,20 +182,6 @@ function _positive(text: string): number | Reply {
   return n;
 }
 
-/** The encoding OBJECT ENCODING would report (tryObjectEncoding for strings; the usual encoding for the rest). */
-function _encoding(value: Value): string {
-  if (typeof value === 'string') {
-    if (value.length <= 20 && isCanonicalInt64(value)) return 'int';
-    return value.length <= 44 ? 'embstr' : 'raw';
-  }
-  return _COLLECTION_ENCODINGS[value.type];
-}
-
-/** Whether a string is one of the shared integers 0..9999 (OBJ_SHARED_INTEGERS), which report INT_MAX refs. */
-function _isSharedInteger(value: string): boolean {
-  return value.length <= 4 && isCanonicalInt64(value) && !value.startsWith('-');
-}
-
 /** C atoi: optional whitespace and sign, then digits; 0 when there are none. */
 function _atoi(s: string): number {
   const m = /^[ \t\n\v\f\r]*([+-]?[0-9]+)/.exec(s);
@@ -210,14 +196,6 @@ function _strtod(s: string): number {
 
 /** LRU_CLOCK_MAX: the 24-bit LRU clock wraps here. */
 const _LRU_CLOCK_MAX = (1 << 24) - 1;
-
-const _COLLECTION_ENCODINGS: Record<CollectionValue['type'], string> = {
-  list: 'quicklist',
-  hash: 'hashtable',
-  set: 'hashtable',
-  zset: 'skiplist',
-  stream: 'stream',
-};
 
 /** DEBUG HELP's lines for the subcommands redis-sim has. */
 const _HELP: readonly string[] = [

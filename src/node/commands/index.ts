@@ -16,6 +16,11 @@ import { hashesCommands } from './hashes.js';
 import { setsCommands } from './sets.js';
 import { sortedSetsCommands } from './sorted-sets.js';
 import { infoCommands } from './info-command.js';
+import { objectCommands } from './object.js';
+import { dumpRestoreCommands } from './dump-restore.js';
+import { functionsCommands } from './functions.js';
+import { hyperloglogCommands } from './hyperloglog.js';
+import { sortCommands } from './sort.js';
 import type { CommandFamily } from '../command-table.js';
 
 /** All families, in registration order. */
@@ -36,4 +41,9 @@ export const ALL_COMMAND_FAMILIES: readonly CommandFamily[] = [
   setsCommands,
   sortedSetsCommands,
   infoCommands,
+  hyperloglogCommands,
+  sortCommands,
+  objectCommands,
+  dumpRestoreCommands,
+  functionsCommands,
 ];

@@ -34,7 +34,10 @@ export const SAME_OBJECT = (): ErrorReply => error('ERR source and destination o
  */
 export function emptyData(node: RedisNode, dbId: number): number {
   const dbs = dbId === -1 ? node.databases : [node.databases[dbId]!];
-  for (const db of dbs) node.touchAllWatched(db);
+  for (const db of dbs) {
+    node.touchAllWatched(db);
+    _wakeBlocked(node, db);
+  }
   let removed = 0;
   for (const db of dbs) removed += db.flush();
   return removed;
@@ -69,7 +72,7 @@ export const keysCommands: CommandFamily = {
 
   persist(c, args) {
     const key = args[1]!;
-    const entry = c.db.lookup(key);
+    const entry = _lookupWrite(c, c.db, key);
     if (entry === undefined || entry.expiresAt === 0) return ZERO;
     c.db.setExpiry(key, 0);
     c.node.notify('g', 'persist', key, c.db.id);
@@ -157,12 +160,12 @@ export const keysCommands: CommandFamily = {
     const entry = _lookupRead(c, key, true);
     if (entry === undefined) return ZERO;
     const expiresAt = entry.expiresAt;
-    if (dst.lookup(newKey) !== undefined) {
+    if (_lookupWrite(c, dst, newKey) !== undefined) {
       if (!replace) return ZERO;
       dst.delete(newKey);
     }
     const value = typeof entry.value === 'string' ? entry.value : entry.value.clone();
-    dst.set(newKey, value);
+    dst.set(newKey, value).stringForm = entry.stringForm;
     if (expiresAt !== 0) dst.setExpiry(newKey, expiresAt);
     node.notify('g', 'copy_to', newKey, dst.id);
     node.dirty++;
@@ -175,11 +178,11 @@ export const keysCommands: CommandFamily = {
     const dst = _databaseArg(c, args[2]!);
     if (src === dst) return SAME_OBJECT();
     const key = args[1]!;
-    const entry = src.lookup(key);
+    const entry = _lookupWrite(c, src, key);
     if (entry === undefined) return ZERO;
     const expiresAt = entry.expiresAt;
-    if (dst.lookup(key) !== undefined) return ZERO;
-    dst.set(key, entry.value);
+    if (_lookupWrite(c, dst, key) !== undefined) return ZERO;
+    dst.set(key, entry.value).stringForm = entry.stringForm;
     if (expiresAt !== 0) dst.setExpiry(key, expiresAt);
     src.delete(key);
     c.node.notify('g', 'move_from', key, src.id);
@@ -207,8 +210,8 @@ export const keysCommands: CommandFamily = {
   flushall(c, args) {
     _parseFlushMode(args);
     c.node.dirty += emptyData(c.node, -1);
-    // Redis also runs a synchronous RDB save here when save points are configured (flushAllDataAndResetRDB);
-    // that belongs to persistence, which does not hook in here yet.
+    // flushAllDataAndResetRDB: with save points configured, the emptied dataset is saved at once.
+    c.node.persistence.afterFlushAll();
     c.forcePropagation = true;
     return OK;
   },
@@ -225,6 +228,9 @@ export const keysCommands: CommandFamily = {
       c.node.touchAllWatched(db1, db2);
       c.node.touchAllWatched(db2, db1);
       db1.swapWith(db2);
+      // scanDatabaseForReadyKeys: a client blocked on a key may find it in the database swapped in.
+      _wakeBlocked(c.node, db1);
+      _wakeBlocked(c.node, db2);
     }
     c.node.dirty++;
     return OK;
@@ -248,6 +254,22 @@ function _lookupRead(c: ClientSession, key: string, touch: boolean): Entry | und
     if (touch) entry.accessedAt = c.now;
   }
   return entry;
+}
+
+/** lookupKeyWrite: no keyspace stats, but the access time is refreshed like any lookup without NOTOUCH. */
+function _lookupWrite(c: ClientSession, db: Database, key: string): Entry | undefined {
+  const entry = db.lookup(key);
+  if (entry !== undefined) entry.accessedAt = c.now;
+  return entry;
+}
+
+/**
+ * Lets clients blocked on keys of `db` re-check them after a bulk change that signals no single key (a swap, or a
+ * flush, where XREADGROUP must learn its stream is gone). Their commands decide whether they can proceed.
+ */
+function _wakeBlocked(node: RedisNode, db: Database): void {
+  if (node.blocking.size === 0) return;
+  for (const key of db.keys()) node.blocking.keyModified(db, key);
 }
 
 /** DEL and UNLINK (delGenericCommand): expired keys are reclaimed first and do not count. */
@@ -286,7 +308,7 @@ function _expire(c: ClientSession, args: string[], basetime: bigint, seconds: bo
   when += basetime;
 
   const db = c.db;
-  const entry = db.lookup(key);
+  const entry = _lookupWrite(c, db, key);
   if (entry === undefined) return ZERO;
   if (flags !== null) {
     const current = entry.expiresAt === 0 ? null : BigInt(entry.expiresAt);
@@ -297,15 +319,17 @@ function _expire(c: ClientSession, args: string[], basetime: bigint, seconds: bo
     if (flags.lt && current !== null && when >= current) return ZERO;
   }
 
-  // checkAlreadyExpired: a time already past deletes the key, except on a replica, which waits for its master's DEL.
-  if (when <= BigInt(c.now) && c.node.role === 'master') {
+  // checkAlreadyExpired: a time already past deletes the key, except while loading, and on a replica, which waits for
+  // its master's DEL.
+  if (when <= BigInt(c.now) && c.node.role === 'master' && !c.node.persistence.loading) {
     db.delete(key);
     c.node.dirty++;
     c.propagateAs = [c.node.config.getBool('lazyfree-lazy-expire') ? 'UNLINK' : 'DEL', key];
     c.node.notify('g', 'del', key, db.id);
     return ONE;
   }
-  db.setExpiry(key, Number(when));
+  // 0 means "no expiry" in an Entry; the instant before is just as much in the past, and TTL reports both as 0.
+  db.setExpiry(key, when === 0n ? -1 : Number(when));
   // Redis 7.0 propagates every form as PEXPIREAT with the absolute time, keeping the NX/XX/GT/LT words.
   if (basetime !== 0n || seconds) c.propagateAs = ['PEXPIREAT', key, String(when), ...args.slice(3)];
   c.node.notify('g', 'expire', key, db.id);
@@ -343,15 +367,15 @@ function _rename(c: ClientSession, args: string[], nx: boolean): Reply {
   const db = c.db;
   const from = args[1]!;
   const to = args[2]!;
-  const entry = db.lookup(from);
+  const entry = _lookupWrite(c, db, from);
   if (entry === undefined) return Errors.noSuchKey();
   if (from === to) return nx ? ZERO : OK;
   const { value, expiresAt } = entry;
-  if (db.lookup(to) !== undefined) {
+  if (_lookupWrite(c, db, to) !== undefined) {
     if (nx) return ZERO;
     db.delete(to);
   }
-  db.set(to, value);
+  db.set(to, value).stringForm = entry.stringForm;
   if (expiresAt !== 0) db.setExpiry(to, expiresAt);
   db.delete(from);
   c.node.notify('g', 'rename_from', from, db.id);

@@ -444,11 +444,7 @@ function _doctorReport(node: RedisNode): string {
   if (Math.fround(rss / resident) > 1.1 && rss - resident > big) issues.push(_DOCTOR_PROC_RSS);
   if (Math.floor(mh.clientsNormal / clients) > 1024 * 200) issues.push(_DOCTOR_CLIENT_BUF);
   if (issues.length === 0) return _DOCTOR_FINE;
-  return (
-    'Sam, I detected a few issues in this Redis instance memory implants:\n\n' +
-    issues.map((text) => ` * ${text}\n\n`).join('') +
-    "I'm here to keep you safe, Sam. I want to help you.\n"
-  );
+  return _DOCTOR_HEADER + issues.map((text) => ` * ${text}\n\n`).join('') + _DOCTOR_FOOTER;
 }
 
 /** MEMORY MALLOC-STATS: the outline of je_malloc_stats_print with the allocator figures INFO reports. */
@@ -474,70 +470,53 @@ function _mallocStats(node: RedisNode): string {
 
 const _OBJECT_HELP: readonly string[] = [
   'ENCODING <key>',
-  '    Return the kind of internal representation used in order to store the value',
-  '    associated with a <key>.',
+  "    Name the internal layout of <key>'s value (int, embstr, listpack, hashtable, ...).",
   'FREQ <key>',
-  '    Return the access frequency index of the <key>. The returned integer is',
-  '    proportional to the logarithm of the recent access frequency of the key.',
+  "    Answer <key>'s logarithmic access counter; needs an LFU maxmemory-policy.",
   'IDLETIME <key>',
-  '    Return the idle time of the <key>, that is the approximated number of',
-  '    seconds elapsed since the last access to the key.',
+  '    Answer how many seconds have passed since <key> was last used; not under an LFU policy.',
   'REFCOUNT <key>',
-  '    Return the number of references of the value associated with the specified',
-  '    <key>.',
+  "    Answer how many holders share <key>'s value object.",
 ];
 
 const _MEMORY_HELP: readonly string[] = [
   'DOCTOR',
-  '    Return memory problems reports.',
+  '    Look for signs of memory trouble and describe them in plain text.',
   'MALLOC-STATS',
-  '    Return internal statistics report from the memory allocator.',
+  "    Dump the memory allocator's own statistics.",
   'PURGE',
-  '    Attempt to purge dirty pages for reclamation by the allocator.',
+  '    Ask the allocator to hand unused pages back to the operating system.',
   'STATS',
-  '    Return information about the memory usage of the server.',
+  '    Break the memory in use down into named figures.',
   'USAGE <key> [SAMPLES <count>]',
-  '    Return memory in bytes used by <key> and its value. Nested values are',
-  '    sampled up to <count> times (default: 5, 0 means sample all).',
+  '    Estimate the bytes <key> and its value take; collections are judged from <count> of',
+  '    their elements (5 unless given; 0 reads every element).',
 ];
 
+// MEMORY DOCTOR's wording is redis-sim's own; the cases and thresholds it reports on are getMemoryDoctorReport's.
 const _DOCTOR_EMPTY =
-  "Hi Sam, this instance is empty or is using very little memory, my issues detector can't be used in these " +
-  'conditions. Please, leave for your mission on Earth and fill it with some data. The new Sam and I will be back to ' +
-  'our programming as soon as I finished rebooting.\n';
-const _DOCTOR_FINE =
-  "Hi Sam, I can't find any memory issue in your instance. I can only account for what occurs on this base.\n";
+  'Too little memory is in use here (under 5 MB) for a memory diagnosis to say anything useful. ' +
+  'Ask again once the instance holds more data.\n';
+const _DOCTOR_FINE = 'No memory problems found in this instance.\n';
+const _DOCTOR_HEADER = 'Memory problems found in this instance:\n\n';
+const _DOCTOR_FOOTER = 'MEMORY STATS shows the figures behind each finding.\n';
 const _DOCTOR_PEAK =
-  'Peak memory: In the past this instance used more than 150% the memory that is currently using. The allocator is ' +
-  'normally not able to release memory after a peak, so you can expect to see a big fragmentation ratio, however ' +
-  'this is actually harmless and is only due to the memory peak, and if the Redis instance Resident Set Size (RSS) ' +
-  'is currently bigger than expected, the memory will be used as soon as you fill the Redis instance with more ' +
-  'data. If the memory peak was only occasional and you want to try to reclaim memory, please try the MEMORY PURGE ' +
-  'command, otherwise the only other option is to shutdown and restart the instance.';
+  'Past peak: memory in use once went above 150% of what it is now. Allocators seldom return freed memory to the ' +
+  'system, so a high fragmentation ratio after such a peak is expected and harmless: new data reuses that space. ' +
+  'MEMORY PURGE may give some of it back; otherwise only a restart will.';
 const _DOCTOR_FRAG =
-  'High total RSS: This instance has a memory fragmentation and RSS overhead greater than 1.4 (this means that the ' +
-  'Resident Set Size of the Redis process is much larger than the sum of the logical allocations Redis performed). ' +
-  'This problem is usually due either to a large peak memory (check if there is a peak memory entry above in the ' +
-  'report) or may result from a workload that causes the allocator to fragment memory a lot. If the problem is a ' +
-  'large peak memory, then there is no issue. Otherwise, make sure you are using the Jemalloc allocator and not the ' +
-  'default libc malloc. Note: The currently used allocator is "jemalloc-5.3.0".';
+  'High RSS: the process occupies over 1.4 times the memory the server has allocated. A past peak (see above) or a ' +
+  'workload that fragments the allocator causes this. After a peak it does no harm; otherwise make sure the ' +
+  'allocator is jemalloc rather than libc malloc (this instance uses jemalloc-5.3.0).';
 const _DOCTOR_ALLOC_FRAG =
-  'High allocator fragmentation: This instance has an allocator external fragmentation greater than 1.1. This ' +
-  'problem is usually due either to a large peak memory (check if there is a peak memory entry above in the ' +
-  "report) or may result from a workload that causes the allocator to fragment memory a lot. You can try enabling 'activedefrag' config option.";
+  "Allocator fragmentation: the allocator's active pages exceed what it has handed out by more than 10%, " +
+  'after a past peak (see above) or under a fragmenting workload. Turning on activedefrag may help.';
 const _DOCTOR_ALLOC_RSS =
-  'High allocator RSS overhead: This instance has an RSS memory overhead is greater than 1.1 (this means that the ' +
-  'Resident Set Size of the allocator is much larger than the sum what the allocator actually holds). This problem ' +
-  'is usually due to a large peak memory (check if there is a peak memory entry above in the report), you can try ' +
-  'the MEMORY PURGE command to reclaim it.';
+  'Allocator RSS overhead: the allocator keeps over 10% more resident memory than it has active, usually left ' +
+  'from a past peak (see above). MEMORY PURGE can release it.';
 const _DOCTOR_PROC_RSS =
-  'High process RSS overhead: This instance has non-allocator RSS memory overhead is greater than 1.1 (this means ' +
-  'that the Resident Set Size of the Redis process is much larger than the RSS the allocator holds). This problem ' +
-  'may be due to Lua scripts or Modules.';
+  'Process RSS overhead: the process keeps over 10% more resident memory than the allocator accounts for; memory ' +
+  'taken outside the allocator, such as by modules, causes this.';
 const _DOCTOR_CLIENT_BUF =
-  'Big client buffers: The clients output buffers in this instance are greater than 200K per client (on average). ' +
-  'This may result from different causes, like Pub/Sub clients subscribed to channels bot not receiving data fast ' +
-  'enough, so that data piles on the Redis instance output buffer, or clients sending commands with large replies ' +
-  'or very large sequences of commands in the same pipeline. Please use the CLIENT LIST command in order to ' +
-  'investigate the issue if it causes problems in your instance, or to understand better why certain clients are ' +
-  'using a big amount of memory.';
+  'Large client buffers: output buffers average more than 200 KB per client. Slow pub/sub subscribers, very large ' +
+  'replies or long pipelines cause this; CLIENT LIST shows which connections hold the memory.';

@@ -1,25 +1,29 @@
 // Command family — pub/sub: SUBSCRIBE, UNSUBSCRIBE, PSUBSCRIBE, PUNSUBSCRIBE, PUBLISH, the shard variants, PUBSUB.
 
-import { array, bulk, bulkArray, integer, sequence } from '../../protocol/reply.js';
+import { array, bulk, bulkArray, integer, sequence, type Reply } from '../../protocol/reply.js';
 import type { CommandFamily } from '../command-table.js';
+import { Errors } from '../errors.js';
 import { globMatch } from '../glob.js';
 import { helpReply } from './help.js';
 
 /** PUBSUB HELP lines (our wording). */
 const PUBSUB_HELP = [
   'CHANNELS [<pattern>]',
-  '    Return the active channels matching a <pattern> (default: all).',
+  '    List the channels someone is subscribed to, or only those matching <pattern>.',
   'NUMPAT',
-  '    Return the number of pattern subscriptions.',
+  '    Count the pattern subscriptions held by all clients together.',
   'NUMSUB [<channel> ...]',
-  '    Return the number of subscribers of each channel, not counting pattern subscribers.',
+  '    Pair each named channel with how many clients subscribe to it by name (patterns not counted).',
   'SHARDCHANNELS [<pattern>]',
-  '    Return the active shard channels matching a <pattern> (default: all).',
+  '    List the shard channels someone is subscribed to, or only those matching <pattern>.',
   'SHARDNUMSUB [<shardchannel> ...]',
-  '    Return the number of subscribers of each shard channel.',
+  '    Pair each named shard channel with how many clients subscribe to it.',
 ];
 
-function _channelList(names: Iterable<string>, pattern: string | undefined) {
+/** PUBSUB CHANNELS/SHARDCHANNELS: the arity allows any count, but pubsubCommand takes at most one pattern. */
+function _channelList(names: Iterable<string>, args: string[]): Reply {
+  if (args.length > 3) return Errors.subcommandSyntax(args);
+  const pattern = args[2];
   const out: string[] = [];
   for (const name of names) if (pattern === undefined || globMatch(pattern, name)) out.push(name);
   return bulkArray(out);
@@ -53,8 +57,8 @@ export const pubsubCommands: CommandFamily = {
   publish: (c, args) => integer(c.node.publish(args[1]!, args[2]!, 'channel')),
   spublish: (c, args) => integer(c.node.publish(args[1]!, args[2]!, 'shard')),
 
-  'pubsub|channels': (c, args) => _channelList(c.node.pubsub.channels.keys(), args[2]),
-  'pubsub|shardchannels': (c, args) => _channelList(c.node.pubsub.shardChannels.keys(), args[2]),
+  'pubsub|channels': (c, args) => _channelList(c.node.pubsub.channels.keys(), args),
+  'pubsub|shardchannels': (c, args) => _channelList(c.node.pubsub.shardChannels.keys(), args),
   'pubsub|numpat': (c) => integer(c.node.pubsub.patterns.size),
   'pubsub|numsub': (c, args) =>
     array(args.slice(2).flatMap((ch) => [bulk(ch), integer(c.node.pubsub.channels.get(ch)?.size ?? 0)])),

@@ -89,7 +89,9 @@ export const stringsCommands: CommandFamily = {
       checkStringLength(c, old.length, tail.length);
       value = old + tail;
     }
-    c.db.set(key, value, true);
+    const entry = c.db.set(key, value, true);
+    // dbUnshareStringValue: appending to an existing string leaves it raw-encoded.
+    if (old !== undefined) entry.stringForm = 'raw';
     c.node.notify('$', 'append', key, c.db.id);
     c.node.dirty++;
     return integer(value.length);
@@ -270,7 +272,8 @@ function _incrbyfloat(c: ClientSession, args: string[]): Reply {
   const sum = cur === 'inf' || by === 'inf' ? null : addLongDouble(cur, by);
   if (sum === null) return fail(Errors.floatNanOrInfinity());
   const text = formatLongDoubleHuman(sum);
-  c.db.set(key, text, true);
+  // createStringObjectFromLongDouble skips tryObjectEncoding: the result is never int-encoded.
+  c.db.set(key, text, true).stringForm = 'plain';
   c.node.notify('$', 'incrbyfloat', key, c.db.id);
   c.node.dirty++;
   c.propagateAs = ['SET', key, text, 'KEEPTTL'];
@@ -308,7 +311,7 @@ function _setrange(c: ClientSession, args: string[]): Reply {
   const base = old ?? '';
   const head = base.length >= offset ? base.slice(0, offset) : base + '\0'.repeat(offset - base.length);
   const next = head + value + base.slice(offset + value.length);
-  c.db.set(key, next, true);
+  c.db.set(key, next, true).stringForm = 'raw';
   c.node.notify('$', 'setrange', key, c.db.id);
   c.node.dirty++;
   return integer(next.length);

@@ -17,7 +17,7 @@ export interface AofFileInfo {
 }
 
 /** Why an AOF or its manifest could not be read. */
-export type AofErrorCode = 'manifest' | 'format' | 'truncated' | 'unknown-command' | 'missing-file' | 'rdb';
+export type AofErrorCode = 'manifest' | 'format' | 'truncated';
 
 /** Raised when the AOF cannot be loaded; `code` says why. */
 export class AofError extends Error {

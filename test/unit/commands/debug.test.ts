@@ -148,3 +148,13 @@ describe('DEBUG', () => {
     });
   });
 });
+
+describe('DEBUG OBJECT on lists', () => {
+  it('appends the quicklist figures Redis prints for lists', () => {
+    const h = new NodeHarness({ directives: [['enable-debug-command', ['yes']]] });
+    h.run('RPUSH', 'l', 'a', 'b', 'c');
+    expect(h.run('DEBUG', 'OBJECT', 'l')).toMatch(
+      / encoding:quicklist .* ql_nodes:1 ql_avg_node:3\.00 ql_listpack_max:-2 ql_compressed:0 ql_uncompressed_size:\d+$/,
+    );
+  });
+});

@@ -194,4 +194,22 @@ describe('ReplyParser on big replies', () => {
     // 320 joins of up to 20MB would take many seconds; one join takes a fraction of one.
     expect(elapsed).toBeLessThan(3000);
   });
+
+  it('parses a big array arriving in small chunks once, not from its start on every chunk', () => {
+    const count = 300_000;
+    const out = new OutputBuffer();
+    encodeReply(array(Array.from({ length: count }, (_, i) => bulk(`key:${i}`))), 2, out);
+    const bytes = out.take();
+    const parser = new ReplyParser();
+    let got: Reply | undefined;
+    const start = performance.now();
+    for (let at = 0; at < bytes.length; at += 16 * 1024) {
+      parser.push(bytes.subarray(at, at + 16 * 1024));
+      got ??= parser.next();
+    }
+    const elapsed = performance.now() - start;
+    expect(got?.t === 'array' && got.items.length).toBe(count);
+    expect(got?.t === 'array' && got.items[count - 1]).toEqual(bulk(`key:${count - 1}`));
+    expect(elapsed).toBeLessThan(3000);
+  });
 });
