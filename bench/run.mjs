@@ -1,8 +1,10 @@
 // Throughput of redis-sim against real redis-server, measured in one run on the same machine with redis-benchmark:
-// SET and GET, 50 clients, unpipelined and with 16 commands per pipeline. Prints a table of ops/s and the ratio
-// sim/real, and appends the run to bench/RESULTS.md. Run with `npm run bench` (which builds first).
+// SET and GET, 50 clients, unpipelined and with 16 commands per pipeline (the goals), then redis-benchmark's whole
+// default suite at both depths. Prints tables of ops/s and the ratio sim/real, and appends the run to
+// bench/RESULTS.md. Run with `npm run bench` (which builds first).
 //
-// Environment: BENCH_REQUESTS (default 200000), BENCH_REPEAT (runs per cell, the best is kept; default 1).
+// Environment: BENCH_REQUESTS (SET/GET requests, default 200000), BENCH_SUITE_REQUESTS (per test of the default
+// suite, default 20000), BENCH_REPEAT (runs per cell, the best is kept; default 1).
 
 import { spawn, execFileSync } from 'node:child_process';
 import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -16,6 +18,7 @@ const CLI = join(ROOT, 'dist/cli/main.js');
 const RESULTS = join(ROOT, 'bench/RESULTS.md');
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 200_000);
 const REPEAT = Number(process.env.BENCH_REPEAT ?? 1);
+const SUITE_REQUESTS = Number(process.env.BENCH_SUITE_REQUESTS ?? 20_000);
 const CLIENTS = 50;
 /** Goals from the project brief: sim/real ratio per pipeline depth. */
 const GOALS = { 1: 0.8, 16: 0.5 };
@@ -73,9 +76,11 @@ async function startServer(name, command, args, port) {
   };
 }
 
-/** Runs redis-benchmark and returns ops/s per test name (SET, GET). */
-function benchmark(port, pipeline) {
-  const args = ['-p', String(port), '-t', 'set,get', '-n', String(REQUESTS), '-c', String(CLIENTS), '-q', '--csv'];
+/** Runs redis-benchmark (SET and GET, or with `suite` the whole default suite) and returns ops/s per test name. */
+function benchmark(port, pipeline, suite = false) {
+  const tests = suite ? [] : ['-t', 'set,get'];
+  const requests = suite ? SUITE_REQUESTS : REQUESTS;
+  const args = ['-p', String(port), ...tests, '-n', String(requests), '-c', String(CLIENTS), '-q', '--csv'];
   if (pipeline > 1) args.push('-P', String(pipeline));
   const out = execFileSync('redis-benchmark', args, { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
   const rps = {};
@@ -136,6 +141,20 @@ function measure(servers) {
   return { results, commands };
 }
 
+/** Runs the whole default suite against both servers at both depths: ops/s per `test -P n`, and the commands. */
+function measureSuite(servers) {
+  const results = Object.fromEntries(servers.map((s) => [s.name, {}]));
+  const commands = {};
+  for (const pipeline of [1, 16]) {
+    for (const server of servers) {
+      const { rps, command } = benchmark(server.port, pipeline, true);
+      commands[pipeline] = command;
+      for (const [test, value] of Object.entries(rps)) results[server.name][`${test} -P ${pipeline}`] = value;
+    }
+  }
+  return { results, commands };
+}
+
 /** Describes this machine. */
 function machine() {
   const cpuinfo = existsSync('/proc/cpuinfo') ? readFileSync('/proc/cpuinfo', 'utf8') : '';
@@ -167,6 +186,7 @@ async function main() {
       simPort,
     );
     measured = measure([real, sim]);
+    measured.suite = measureSuite([real, sim]);
   } finally {
     await real?.stop();
     await sim?.stop();
@@ -207,6 +227,31 @@ async function main() {
     'real/sim (throughput bound)',
   ];
   const cpuTable = [cpuHeader, cpuHeader.map(() => '---'), ...cpuRows].map((r) => `| ${r.join(' | ')} |`).join('\n');
+  const suiteReal = measured.suite.results['redis-server'];
+  const suiteSim = measured.suite.results['redis-sim'];
+  const suiteHeader = [
+    'test',
+    'redis-server -P 1',
+    'redis-sim -P 1',
+    'sim/real',
+    'redis-server -P 16',
+    'redis-sim -P 16',
+    'sim/real',
+  ];
+  const suiteRows = Object.keys(suiteReal)
+    .filter((k) => k.endsWith(' -P 1'))
+    .map((k) => k.slice(0, -' -P 1'.length))
+    .map((test) => {
+      const cells = [test];
+      for (const p of [1, 16]) {
+        const [r, s] = [suiteReal[`${test} -P ${p}`], suiteSim[`${test} -P ${p}`]];
+        cells.push(_fmt(r), s === undefined ? 'failed' : _fmt(s), s === undefined ? '-' : (s / r).toFixed(2));
+      }
+      return cells;
+    });
+  const suiteTable = [suiteHeader, suiteHeader.map(() => '---'), ...suiteRows]
+    .map((r) => `| ${r.join(' | ')} |`)
+    .join('\n');
   const report = [
     `## ${new Date().toISOString()}`,
     '',
@@ -221,6 +266,10 @@ async function main() {
     'ratio the sim would reach if both servers were CPU-bound on an otherwise idle core):',
     '',
     cpuTable,
+    '',
+    `The whole default suite: \`${measured.suite.commands[1]}\` and \`${measured.suite.commands[16]}\`:`,
+    '',
+    suiteTable,
     '',
   ].join('\n');
   console.log(report);

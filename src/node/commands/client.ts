@@ -1,5 +1,5 @@
 // Command family — CLIENT and its subcommands (networking.c clientCommand, Redis 7.0.15). TRACKING, CACHING,
-// GETREDIR, TRACKINGINFO and UNBLOCK are not registered yet; SETINFO and NO-TOUCH are 7.2 commands and stay unknown.
+// GETREDIR and TRACKINGINFO are not registered yet; SETINFO and NO-TOUCH are 7.2 commands and stay unknown.
 
 import { NIL, OK, bulk, error, integer, sequence, verbatim, type Reply } from '../../protocol/reply.js';
 import { parseInteger } from '../args.js';
