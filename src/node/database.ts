@@ -28,8 +28,13 @@ export type StringForm = 'encoded' | 'plain' | 'raw';
 
 /** One key's slot in the keyspace. */
 export class Entry {
-  /** Absolute expiry time in ms, or 0 for none. */
+  /** Absolute expiry time in ms, or 0 for none; rounded when beyond 2^53 (see `expiresAtExact`). */
   expiresAt = 0;
+  /**
+   * The exact expiry when it is not a safe integer (Redis keeps 64-bit times; past 2^53 ms, ~year 287,000, a double
+   * rounds them). `expiresAt` still serves every comparison with the clock, which such a time never meets.
+   */
+  expiresAtExact: bigint | undefined = undefined;
   /** How a string value was built (OBJECT ENCODING); `set` resets it, in-place string mutators mark 'raw'. */
   stringForm: StringForm = 'encoded';
   /** How many times `accessedAt` was refreshed: the accesses OBJECT FREQ's LFU counter is folded from. */
@@ -42,6 +47,11 @@ export class Entry {
     accessedAt: number,
   ) {
     this.lastAccess = accessedAt;
+  }
+
+  /** The exact expiry for reporting, propagating and persisting it: a number, or a bigint past 2^53 ms. */
+  get expiry(): number | bigint {
+    return this.expiresAtExact ?? this.expiresAt;
   }
 
   /** Last access time in ms (OBJECT IDLETIME); setting it counts an access. */
@@ -147,6 +157,7 @@ export class Database {
       entry.accessedAt = this.hooks.now();
       if (!keepTtl && entry.expiresAt !== 0) {
         entry.expiresAt = 0;
+        entry.expiresAtExact = undefined;
         this.volatile.delete(key);
       }
       this.hooks.modified(this, key);
@@ -180,10 +191,20 @@ export class Database {
     return this.lookup(key)?.expiresAt;
   }
 
-  /** Sets or clears (0) the expiry of an existing key; returns false when the key is missing. */
-  setExpiry(key: string, at: number): boolean {
+  /**
+   * Sets or clears (0) the expiry of an existing key; returns false when the key is missing. A bigint is kept exact
+   * when it is not a safe integer.
+   */
+  setExpiry(key: string, at: number | bigint): boolean {
     const entry = this.lookup(key);
     if (entry === undefined) return false;
+    if (typeof at === 'bigint') {
+      const rounded = Number(at);
+      entry.expiresAtExact = Number.isSafeInteger(rounded) ? undefined : at;
+      at = rounded;
+    } else {
+      entry.expiresAtExact = undefined;
+    }
     entry.expiresAt = at;
     if (at === 0) this.volatile.delete(key);
     else this.volatile.add(key);

@@ -82,7 +82,8 @@ function _restore(c: ClientSession, args: string[]): Reply {
   if (value === null) return BAD_DATA_FORMAT();
 
   const deleted = replace && db.delete(key);
-  if (ttl !== 0n && !absTtl) ttl += BigInt(Math.trunc(c.now));
+  // restoreCommand adds in 64-bit arithmetic: a sum past INT64_MAX wraps negative, and so counts as already past.
+  if (ttl !== 0n && !absTtl) ttl = BigInt.asIntN(64, ttl + BigInt(Math.trunc(c.now)));
   // checkAlreadyExpired: a time already past means there is nothing to create, except while loading and on a
   // replica, which keep the key until their master's DEL.
   if (ttl !== 0n && ttl <= BigInt(Math.trunc(c.now)) && !c.node.persistence.loading && c.node.role === 'master') {
@@ -96,7 +97,7 @@ function _restore(c: ClientSession, args: string[]): Reply {
 
   const entry = db.set(key, value);
   if (ttl !== 0n) {
-    db.setExpiry(key, Number(ttl));
+    db.setExpiry(key, ttl);
     // The TTL is propagated as an absolute time, so replicas and the AOF agree on when the key expires.
     if (!absTtl) c.propagateAs = [args[0]!, key, String(ttl), ...args.slice(3), 'ABSTTL'];
   }

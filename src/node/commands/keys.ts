@@ -159,7 +159,7 @@ export const keysCommands: CommandFamily = {
     if (src === dst && key === newKey) return SAME_OBJECT();
     const entry = _lookupRead(c, key, true);
     if (entry === undefined) return ZERO;
-    const expiresAt = entry.expiresAt;
+    const expiresAt = entry.expiry;
     if (_lookupWrite(c, dst, newKey) !== undefined) {
       if (!replace) return ZERO;
       dst.delete(newKey);
@@ -180,7 +180,7 @@ export const keysCommands: CommandFamily = {
     const key = args[1]!;
     const entry = _lookupWrite(c, src, key);
     if (entry === undefined) return ZERO;
-    const expiresAt = entry.expiresAt;
+    const expiresAt = entry.expiry;
     if (_lookupWrite(c, dst, key) !== undefined) return ZERO;
     dst.set(key, entry.value).stringForm = entry.stringForm;
     if (expiresAt !== 0) dst.setExpiry(key, expiresAt);
@@ -311,7 +311,7 @@ function _expire(c: ClientSession, args: string[], basetime: bigint, seconds: bo
   const entry = _lookupWrite(c, db, key);
   if (entry === undefined) return ZERO;
   if (flags !== null) {
-    const current = entry.expiresAt === 0 ? null : BigInt(entry.expiresAt);
+    const current = entry.expiresAt === 0 ? null : BigInt(entry.expiry);
     if (flags.nx && current !== null) return ZERO;
     if (flags.xx && current === null) return ZERO;
     // No expiry counts as an infinite one: GT never passes it, LT always does.
@@ -329,7 +329,7 @@ function _expire(c: ClientSession, args: string[], basetime: bigint, seconds: bo
     return ONE;
   }
   // 0 means "no expiry" in an Entry; the instant before is just as much in the past, and TTL reports both as 0.
-  db.setExpiry(key, when === 0n ? -1 : Number(when));
+  db.setExpiry(key, when === 0n ? -1 : when);
   // Redis 7.0 propagates every form as PEXPIREAT with the absolute time, keeping the NX/XX/GT/LT words.
   if (basetime !== 0n || seconds) c.propagateAs = ['PEXPIREAT', key, String(when), ...args.slice(3)];
   c.node.notify('g', 'expire', key, db.id);
@@ -358,6 +358,13 @@ function _ttl(c: ClientSession, key: string, ms: boolean, absolute: boolean): Re
   const entry = _lookupRead(c, key, false);
   if (entry === undefined) return integer(-2);
   if (entry.expiresAt === 0) return integer(-1);
+  const exact = entry.expiresAtExact;
+  if (exact !== undefined) {
+    // Past 2^53 ms: Redis's 64-bit arithmetic, whose rounding to seconds does not wrap even at INT64_MAX.
+    let ttl = absolute ? exact : exact - BigInt(Math.trunc(c.now));
+    if (ttl < 0n) ttl = 0n;
+    return integer(ms ? ttl : (ttl + 500n) / 1000n);
+  }
   const ttl = Math.max(0, absolute ? entry.expiresAt : entry.expiresAt - c.now);
   return integer(ms ? ttl : Math.floor((ttl + 500) / 1000));
 }
@@ -370,7 +377,7 @@ function _rename(c: ClientSession, args: string[], nx: boolean): Reply {
   const entry = _lookupWrite(c, db, from);
   if (entry === undefined) return Errors.noSuchKey();
   if (from === to) return nx ? ZERO : OK;
-  const { value, expiresAt } = entry;
+  const { value, expiry: expiresAt } = entry;
   if (_lookupWrite(c, db, to) !== undefined) {
     if (nx) return ZERO;
     db.delete(to);

@@ -187,7 +187,7 @@ function _setGeneric(
   c.node.dirty++;
   c.node.notify('$', 'set', key, c.db.id);
   if (at !== null) {
-    c.db.setExpiry(key, Number(at));
+    c.db.setExpiry(key, at);
     c.propagateAs = ['SET', key, value, 'PXAT', String(at)];
     c.node.notify('g', 'expire', key, c.db.id);
   } else if (getReply !== null) {
@@ -209,7 +209,7 @@ function _getex(c: ClientSession, args: string[]): Reply {
     c.node.notify('g', 'del', key, c.db.id);
     c.node.dirty++;
   } else if (at !== null) {
-    c.db.setExpiry(key, Number(at));
+    c.db.setExpiry(key, at);
     c.propagateAs = ['PEXPIREAT', key, String(at)];
     c.node.notify('g', 'expire', key, c.db.id);
     c.node.dirty++;

@@ -229,7 +229,7 @@ export function rewriteDatasetAsCommands(databases: readonly Database[]): Buffer
       const rewriter = _rewriters.get(name);
       if (rewriter === undefined) throw new AofError('format', `no AOF rewrite for values of type '${name}'`);
       for (const command of rewriter(key, entry.value)) parts.push(encodeAofCommand(command));
-      if (entry.expiresAt !== 0) parts.push(encodeAofCommand(['PEXPIREAT', key, String(entry.expiresAt)]));
+      if (entry.expiresAt !== 0) parts.push(encodeAofCommand(['PEXPIREAT', key, String(entry.expiry)]));
     }
   }
   return Buffer.from(parts.join(''), 'latin1');

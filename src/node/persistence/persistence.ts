@@ -574,14 +574,14 @@ export class Persistence {
     const dropExpired = !aofBase && node.role === 'master';
     const result = decodeRdb(
       data,
-      (dbId: number, key: string, value: Value, expiresAt: number) => {
+      (dbId: number, key: string, value: Value, expiresAt: number, exactExpiresAt: bigint | undefined) => {
         if (dropExpired && expiresAt !== 0 && expiresAt < now) {
           expired++;
           return;
         }
         const db = node.databases[dbId]!;
         db.set(key, value);
-        if (expiresAt !== 0) db.setExpiry(key, expiresAt);
+        if (expiresAt !== 0) db.setExpiry(key, exactExpiresAt ?? expiresAt);
         loaded++;
       },
       {

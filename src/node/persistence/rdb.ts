@@ -23,8 +23,17 @@ export interface RdbSaveOptions {
   checksum: boolean;
 }
 
-/** Receives each key an RDB file holds; `expiresAt` is an absolute ms time or 0. */
-export type RdbKeySink = (dbId: number, key: string, value: Value, expiresAt: number) => void;
+/**
+ * Receives each key an RDB file holds; `expiresAt` is an absolute ms time or 0, and `exactExpiresAt` the exact time
+ * when `expiresAt` is rounded (beyond 2^53 ms).
+ */
+export type RdbKeySink = (
+  dbId: number,
+  key: string,
+  value: Value,
+  expiresAt: number,
+  exactExpiresAt: bigint | undefined,
+) => void;
 
 /** How an RDB file is read. */
 export interface RdbLoadOptions {
@@ -65,7 +74,8 @@ export function encodeRdb(databases: readonly Database[], options: RdbSaveOption
     for (const [key, entry] of db.rawEntries()) {
       if (entry.expiresAt !== 0) {
         w.byte(RdbOpcode.EXPIRETIME_MS);
-        w.millis(entry.expiresAt);
+        if (entry.expiresAtExact === undefined) w.millis(entry.expiresAt);
+        else w.bytes(_int64LE(entry.expiresAtExact));
       }
       writeRdbType(w, entry.value);
       w.string(key);
@@ -95,14 +105,18 @@ export function decodeRdb(data: Buffer, onKey: RdbKeySink, options: RdbLoadOptio
   }
   let dbId = 0;
   let expiresAt = -1;
+  let exactExpiresAt: bigint | undefined;
   for (;;) {
     const type = r.byte();
     if (type === RdbOpcode.EXPIRETIME) {
       expiresAt = r.seconds() * 1000;
+      exactExpiresAt = undefined;
       continue;
     }
     if (type === RdbOpcode.EXPIRETIME_MS) {
-      expiresAt = r.millis();
+      const exact = r.bytes(8).readBigInt64LE(0);
+      expiresAt = Number(exact);
+      exactExpiresAt = Number.isSafeInteger(expiresAt) ? undefined : exact;
       continue;
     }
     if (type === RdbOpcode.FREQ) {
@@ -144,8 +158,9 @@ export function decodeRdb(data: Buffer, onKey: RdbKeySink, options: RdbLoadOptio
     if (!isRdbObjectType(type)) throw new RdbFormatError('unknown-type', `Unknown RDB type or opcode ${type}`);
     const key = r.string();
     const value = readRdbValue(r, type);
-    onKey(dbId, key, value, expiresAt === -1 ? 0 : expiresAt);
+    onKey(dbId, key, value, expiresAt === -1 ? 0 : expiresAt, exactExpiresAt);
     expiresAt = -1;
+    exactExpiresAt = undefined;
   }
   if (version >= 5) {
     const covered = r.pos;
@@ -221,4 +236,11 @@ function _aux(w: RdbWriter, name: string, value: string): void {
   w.byte(RdbOpcode.AUX);
   w.string(name);
   w.string(value);
+}
+
+/** An exact 64-bit time as 8 little-endian bytes (rdbSaveMillisecondTime), for times a double would round. */
+function _int64LE(t: bigint): Buffer {
+  const b = Buffer.alloc(8);
+  b.writeBigInt64LE(t);
+  return b;
 }
