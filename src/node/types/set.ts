@@ -10,6 +10,7 @@
 import { parseInt64 } from '../args.js';
 import { encodeIntset, intsetWidthFor, type IntsetWidth } from '../persistence/intset.js';
 import type { CollectionValue } from '../values.js';
+import { ScanTable } from './scan-table.js';
 
 /** set-max-intset-entries' default. */
 export const SET_MAX_INTSET_ENTRIES_DEFAULT = 512;
@@ -32,11 +33,11 @@ export class RedisSet implements CollectionValue {
   private intCount = 0;
   /** The intset's element width: grows with the values added, never shrinks (intsetUpgradeAndAdd). */
   private width: IntsetWidth = 2;
-  private table: _MemberTable | null = null;
+  private table: ScanTable | null = null;
 
   private constructor(intset: boolean) {
     this.ints = intset ? new BigInt64Array(4) : null;
-    if (!intset) this.table = new _MemberTable();
+    if (!intset) this.table = new ScanTable();
   }
 
   /** An empty set that can hold `firstMember`: an intset for an integer, else a hashtable (setTypeCreate). */
@@ -205,119 +206,10 @@ export class RedisSet implements CollectionValue {
 
   /** setTypeConvert: the hashtable gets the integers in ascending order. */
   private _convertToHashtable(): void {
-    const table = new _MemberTable();
+    const table = new ScanTable();
     for (let i = 0; i < this.intCount; i++) table.add(String(this.ints![i]!));
     this.table = table;
     this.ints = null;
     this.intCount = 0;
   }
-}
-
-/**
- * A hashtable set's members: a dense array in insertion order with tombstones for removed members, an index from
- * member to position, and per-position sequence numbers that serve as stable scan cursors across compactions.
- */
-class _MemberTable {
-  private index = new Map<string, number>();
-  private order: (string | undefined)[] = [];
-  private seqs: number[] = [];
-  private nextSeq = 1;
-  private tombstones = 0;
-
-  get size(): number {
-    return this.index.size;
-  }
-
-  has(member: string): boolean {
-    return this.index.has(member);
-  }
-
-  add(member: string): boolean {
-    if (this.index.has(member)) return false;
-    this.index.set(member, this.order.length);
-    this.order.push(member);
-    this.seqs.push(this.nextSeq++);
-    return true;
-  }
-
-  remove(member: string): boolean {
-    const at = this.index.get(member);
-    if (at === undefined) return false;
-    this.index.delete(member);
-    this.order[at] = undefined;
-    this.tombstones++;
-    if (this.index.size === 0) {
-      this.order = [];
-      this.seqs = [];
-      this.tombstones = 0;
-    } else if (this.tombstones > 16 && this.tombstones * 2 > this.order.length) {
-      this._compact();
-    }
-    return true;
-  }
-
-  random(random: () => number): string {
-    // At most half the slots are tombstones (or only a few), so this takes two tries on average.
-    for (;;) {
-      const member = this.order[Math.floor(random() * this.order.length)];
-      if (member !== undefined) return member;
-    }
-  }
-
-  toArray(): string[] {
-    if (this.tombstones === 0) return this.order.slice() as string[];
-    const out: string[] = [];
-    for (const m of this.order) if (m !== undefined) out.push(m);
-    return out;
-  }
-
-  *values(): IterableIterator<string> {
-    for (const m of this.order) if (m !== undefined) yield m;
-  }
-
-  scan(cursor: number, count: number): SetScanPage {
-    const members: string[] = [];
-    const n = this.order.length;
-    let i = _lowerBound(this.seqs, cursor);
-    for (; i < n && members.length < count; i++) {
-      const m = this.order[i];
-      if (m !== undefined) members.push(m);
-    }
-    while (i < n && this.order[i] === undefined) i++;
-    return { cursor: i < n ? this.seqs[i]! : 0, members };
-  }
-
-  clone(): _MemberTable {
-    const copy = new _MemberTable();
-    for (const m of this.order) if (m !== undefined) copy.add(m);
-    return copy;
-  }
-
-  /** Drops tombstones; sequence numbers (so cursors) stay, only positions move. */
-  private _compact(): void {
-    const order: string[] = [];
-    const seqs: number[] = [];
-    for (let i = 0; i < this.order.length; i++) {
-      const m = this.order[i];
-      if (m === undefined) continue;
-      this.index.set(m, order.length);
-      order.push(m);
-      seqs.push(this.seqs[i]!);
-    }
-    this.order = order;
-    this.seqs = seqs;
-    this.tombstones = 0;
-  }
-}
-
-/** The first index whose value is >= target in an ascending array. */
-function _lowerBound(values: readonly number[], target: number): number {
-  let lo = 0;
-  let hi = values.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (values[mid]! < target) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }

@@ -13,6 +13,7 @@
 import { formatDouble17g } from '../../protocol/format-double.js';
 import type { CollectionValue } from '../values.js';
 import { SkipList, lexLteMax, type LexBound, type LexRange, type ScoreRange, type SkipNode } from './skiplist.js';
+import { ScanTable } from './scan-table.js';
 
 // ZADD's input flags (ZADD_IN_*) and zsetAdd's outcome flags (ZADD_OUT_*).
 /** Add the score to the current one (INCR, ZINCRBY). */
@@ -60,7 +61,7 @@ export class SortedSet implements CollectionValue {
   private readonly dict = new Map<string, number>();
   private readonly list: SkipList;
   private listpack: boolean;
-  private table: _ScanTable | null;
+  private table: ScanTable | null;
 
   constructor(
     encoding: 'listpack' | 'skiplist',
@@ -68,7 +69,7 @@ export class SortedSet implements CollectionValue {
   ) {
     this.list = new SkipList(random);
     this.listpack = encoding === 'listpack';
-    this.table = this.listpack ? null : new _ScanTable();
+    this.table = this.listpack ? null : new ScanTable();
   }
 
   /** An empty set for ZADD's first member, encoded as zaddGenericCommand chooses (createZsetListpackObject or not). */
@@ -250,7 +251,7 @@ export class SortedSet implements CollectionValue {
   convertToSkiplist(): void {
     if (!this.listpack) return;
     this.listpack = false;
-    this.table = new _ScanTable();
+    this.table = new ScanTable();
     for (const member of this.dict.keys()) this.table.add(member);
   }
 
@@ -427,76 +428,3 @@ function _parseLexBound(arg: string): { bound: LexBound; ex: boolean } | null {
 
 const _MIN: LexBound = { kind: '-' };
 const _MAX: LexBound = { kind: '+' };
-
-/**
- * The members of a skiplist-encoded set in insertion order, with tombstones for removed ones and sequence numbers
- * that stay stable across compactions, so they can serve as scan cursors.
- */
-class _ScanTable {
-  private index = new Map<string, number>();
-  private order: (string | undefined)[] = [];
-  private seqs: number[] = [];
-  private nextSeq = 1;
-  private tombstones = 0;
-
-  add(member: string): void {
-    this.index.set(member, this.order.length);
-    this.order.push(member);
-    this.seqs.push(this.nextSeq++);
-  }
-
-  remove(member: string): void {
-    const at = this.index.get(member);
-    if (at === undefined) return;
-    this.index.delete(member);
-    this.order[at] = undefined;
-    this.tombstones++;
-    if (this.index.size === 0) {
-      this.order = [];
-      this.seqs = [];
-      this.tombstones = 0;
-    } else if (this.tombstones > 16 && this.tombstones * 2 > this.order.length) {
-      this._compact();
-    }
-  }
-
-  scan(cursor: number, count: number): ZsetScanPage {
-    const members: string[] = [];
-    const n = this.order.length;
-    let i = _lowerBound(this.seqs, cursor);
-    for (; i < n && members.length < count; i++) {
-      const m = this.order[i];
-      if (m !== undefined) members.push(m);
-    }
-    while (i < n && this.order[i] === undefined) i++;
-    return { cursor: i < n ? this.seqs[i]! : 0, members };
-  }
-
-  /** Drops tombstones; sequence numbers stay, only positions move. */
-  private _compact(): void {
-    const order: string[] = [];
-    const seqs: number[] = [];
-    for (let i = 0; i < this.order.length; i++) {
-      const m = this.order[i];
-      if (m === undefined) continue;
-      this.index.set(m, order.length);
-      order.push(m);
-      seqs.push(this.seqs[i]!);
-    }
-    this.order = order;
-    this.seqs = seqs;
-    this.tombstones = 0;
-  }
-}
-
-/** The first index whose value is >= target in an ascending array. */
-function _lowerBound(values: readonly number[], target: number): number {
-  let lo = 0;
-  let hi = values.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (values[mid]! < target) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
