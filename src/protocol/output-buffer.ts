@@ -24,6 +24,23 @@ export class OutputBuffer {
     this.length += n;
   }
 
+  /** Appends a bulk string (`$<len>\r\n<bytes>\r\n`) without building an intermediate string. */
+  writeBulk(s: string): void {
+    const n = s.length;
+    this._reserve(n + 24);
+    const buf = this.buf;
+    let at = this.length;
+    buf[at++] = 0x24; // '$'
+    at = _writeDecimal(buf, at, n);
+    buf[at++] = 0x0d;
+    buf[at++] = 0x0a;
+    writeLatin1At(buf, s, at);
+    at += n;
+    buf[at++] = 0x0d;
+    buf[at++] = 0x0a;
+    this.length = at;
+  }
+
   /** Appends raw bytes. */
   writeBytes(bytes: Uint8Array): void {
     this._reserve(bytes.length);
@@ -52,4 +69,15 @@ export class OutputBuffer {
     this.buf.copy(grown, 0, 0, this.length);
     this.buf = grown;
   }
+}
+
+/** Writes a non-negative integer in decimal at `at`; returns the position after it. */
+function _writeDecimal(buf: Buffer, at: number, n: number): number {
+  if (n < 10) {
+    buf[at] = 0x30 + n;
+    return at + 1;
+  }
+  const digits = String(n);
+  for (let i = 0; i < digits.length; i++) buf[at + i] = digits.charCodeAt(i);
+  return at + digits.length;
 }

@@ -70,7 +70,7 @@ export function encodeReply(reply: Reply, resp: RespVersion, out: OutputBuffer):
 
 function _writeBulk(s: string, out: OutputBuffer): void {
   if (s.length < SMALL_BULK) {
-    out.writeLatin1(`$${s.length}\r\n${s}\r\n`);
+    out.writeBulk(s);
   } else {
     out.writeLatin1(`$${s.length}\r\n`);
     out.writeLatin1(s);
