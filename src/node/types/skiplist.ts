@@ -244,42 +244,20 @@ export class SkipList {
 
   /** Removes every element with a score in range, calling `removed` for each (zslDeleteRangeByScore). */
   deleteRangeByScore(range: ScoreRange, removed: (member: string) => void): number {
-    const update = _update;
-    let x = this.header;
-    for (let i = this.level - 1; i >= 0; i--) {
-      for (let f = x.forward[i]!; f !== null && !scoreGteMin(f.score, range); f = x.forward[i]!) x = f;
-      update[i] = x;
-    }
-    let n = x.forward[0]!;
-    let count = 0;
-    while (n !== null && scoreLteMax(n.score, range)) {
-      const next = n.forward[0]!;
-      this._unlink(n, update);
-      removed(n.member);
-      count++;
-      n = next;
-    }
-    return count;
+    return this._deleteRange(
+      (n) => scoreGteMin(n.score, range),
+      (n) => scoreLteMax(n.score, range),
+      removed,
+    );
   }
 
   /** Removes every element whose member is in the lexicographic range (zslDeleteRangeByLex). */
   deleteRangeByLex(range: LexRange, removed: (member: string) => void): number {
-    const update = _update;
-    let x = this.header;
-    for (let i = this.level - 1; i >= 0; i--) {
-      for (let f = x.forward[i]!; f !== null && !lexGteMin(f.member, range); f = x.forward[i]!) x = f;
-      update[i] = x;
-    }
-    let n = x.forward[0]!;
-    let count = 0;
-    while (n !== null && lexLteMax(n.member, range)) {
-      const next = n.forward[0]!;
-      this._unlink(n, update);
-      removed(n.member);
-      count++;
-      n = next;
-    }
-    return count;
+    return this._deleteRange(
+      (n) => lexGteMin(n.member, range),
+      (n) => lexLteMax(n.member, range),
+      removed,
+    );
   }
 
   /** Removes the elements with 1-based ranks start..end inclusive (zslDeleteRangeByRank). */
@@ -357,6 +335,30 @@ export class SkipList {
   }
 
   /** zslDeleteNode: unlinks `x` given each level's predecessor in `update`. */
+  /** Unlinks the run of elements from the first one `aboveMin` accepts while `belowMax` accepts them. */
+  private _deleteRange(
+    aboveMin: (n: SkipNode) => boolean,
+    belowMax: (n: SkipNode) => boolean,
+    removed: (member: string) => void,
+  ): number {
+    const update = _update;
+    let x = this.header;
+    for (let i = this.level - 1; i >= 0; i--) {
+      for (let f = x.forward[i]!; f !== null && !aboveMin(f); f = x.forward[i]!) x = f;
+      update[i] = x;
+    }
+    let n = x.forward[0]!;
+    let count = 0;
+    while (n !== null && belowMax(n)) {
+      const next = n.forward[0]!;
+      this._unlink(n, update);
+      removed(n.member);
+      count++;
+      n = next;
+    }
+    return count;
+  }
+
   private _unlink(x: SkipNode, update: SkipNode[]): void {
     for (let i = 0; i < this.level; i++) {
       const u = update[i]!;
