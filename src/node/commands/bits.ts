@@ -261,17 +261,17 @@ function _bitfield(c: ClientSession, args: string[], readOnlyCommand: boolean): 
     }
     const target = buf!;
     const oldValue = op.signed ? readSigned(target, op.offset, op.bits) : readUnsigned(target, op.offset, op.bits);
-    const fit = op.signed ? fitSigned : fitUnsigned;
+    const fitField = op.signed ? fitSigned : fitUnsigned;
     let newValue: bigint;
     let fitted: FieldFit;
     let reply: bigint;
     if (op.op === 'incrby') {
-      fitted = fit(oldValue, op.value, op.bits, op.overflow);
+      fitted = fitField(oldValue, op.value, op.bits, op.overflow);
       newValue = fitted.overflow ? fitted.limit : oldValue + op.value;
       reply = newValue;
     } else {
       const value = op.signed ? op.value : BigInt.asUintN(64, op.value);
-      fitted = fit(value, 0n, op.bits, op.overflow);
+      fitted = fitField(value, 0n, op.bits, op.overflow);
       newValue = fitted.overflow ? fitted.limit : value;
       reply = oldValue;
     }
