@@ -124,25 +124,13 @@ export class HyperLogLog {
     const dense = new Uint8Array(HLL_DENSE_SIZE + 1);
     dense.set(this.b.subarray(0, HLL_HDR_SIZE), 0);
     dense[4] = HLL_DENSE;
-    const b = this.b;
-    const end = this.len;
     let idx = 0;
-    let p = HLL_HDR_SIZE;
-    while (p < end) {
-      const op = b[p]!;
-      if ((op & 0xc0) === 0) {
-        idx += (op & 0x3f) + 1;
-        p++;
-      } else if ((op & 0xc0) === 0x40) {
-        idx += (((op & 0x3f) << 8) | b[p + 1]!) + 1;
-        p += 2;
-      } else {
-        let run = (op & 3) + 1;
-        const value = ((op >> 2) & 0x1f) + 1;
-        if (run + idx > HLL_REGISTERS) break;
-        while (run-- > 0) _denseWrite(dense, idx++, value);
-        p++;
+    for (const op of _sparseOps(this.b, this.len)) {
+      if (op.value !== 0) {
+        if (op.run + idx > HLL_REGISTERS) break;
+        for (let k = 0; k < op.run; k++) _denseWrite(dense, idx + k, op.value);
       }
+      idx += op.run;
     }
     if (idx !== HLL_REGISTERS) return false;
     this.b = dense;
@@ -160,27 +148,13 @@ export class HyperLogLog {
       }
       return true;
     }
-    const end = this.len;
     let i = 0;
-    let p = HLL_HDR_SIZE;
-    while (p < end) {
-      const op = b[p]!;
-      if ((op & 0xc0) === 0) {
-        i += (op & 0x3f) + 1;
-        p++;
-      } else if ((op & 0xc0) === 0x40) {
-        i += (((op & 0x3f) << 8) | b[p + 1]!) + 1;
-        p += 2;
-      } else {
-        let run = (op & 3) + 1;
-        const value = ((op >> 2) & 0x1f) + 1;
-        if (run + i > HLL_REGISTERS) break;
-        while (run-- > 0) {
-          if (value > max[i]!) max[i] = value;
-          i++;
-        }
-        p++;
+    for (const op of _sparseOps(b, this.len)) {
+      if (op.value !== 0) {
+        if (op.run + i > HLL_REGISTERS) break;
+        for (let k = i; k < i + op.run; k++) if (op.value > max[k]!) max[k] = op.value;
       }
+      i += op.run;
     }
     return i === HLL_REGISTERS;
   }
@@ -193,27 +167,10 @@ export class HyperLogLog {
       for (let i = 0; i < HLL_REGISTERS; i++) histogram[_denseGet(b, i)]!++;
       return estimateCardinality(histogram);
     }
-    const end = this.len;
     let idx = 0;
-    let p = HLL_HDR_SIZE;
-    while (p < end) {
-      const op = b[p]!;
-      if ((op & 0xc0) === 0) {
-        const run = (op & 0x3f) + 1;
-        idx += run;
-        histogram[0]! += run;
-        p++;
-      } else if ((op & 0xc0) === 0x40) {
-        const run = (((op & 0x3f) << 8) | b[p + 1]!) + 1;
-        idx += run;
-        histogram[0]! += run;
-        p += 2;
-      } else {
-        const run = (op & 3) + 1;
-        idx += run;
-        histogram[((op >> 2) & 0x1f) + 1]! += run;
-        p++;
-      }
+    for (const op of _sparseOps(b, this.len)) {
+      idx += op.run;
+      histogram[op.value]! += op.run;
     }
     return idx === HLL_REGISTERS ? estimateCardinality(histogram) : null;
   }
@@ -243,20 +200,8 @@ export class HyperLogLog {
   /** The sparse opcodes in PFDEBUG DECODE's notation (`z:len`, `Z:len`, `v:value,len`), space separated. */
   decodeSparse(): string {
     const parts: string[] = [];
-    const b = this.b;
-    let p = HLL_HDR_SIZE;
-    while (p < this.len) {
-      const op = b[p]!;
-      if ((op & 0xc0) === 0) {
-        parts.push(`z:${(op & 0x3f) + 1}`);
-        p++;
-      } else if ((op & 0xc0) === 0x40) {
-        parts.push(`Z:${(((op & 0x3f) << 8) | b[p + 1]!) + 1}`);
-        p += 2;
-      } else {
-        parts.push(`v:${((op >> 2) & 0x1f) + 1},${(op & 3) + 1}`);
-        p++;
-      }
+    for (const op of _sparseOps(this.b, this.len)) {
+      parts.push(op.value !== 0 ? `v:${op.value},${op.run}` : `${op.long ? 'Z' : 'z'}:${op.run}`);
     }
     return parts.join(' ');
   }
@@ -558,4 +503,29 @@ function _tau(x: number): number {
     z -= t * t * y;
   } while (previous !== z);
   return z / 3;
+}
+
+/** One sparse opcode: `run` registers set to `value` (0 for ZERO and XZERO; `long` marks XZERO). */
+interface _SparseOp {
+  run: number;
+  value: number;
+  long: boolean;
+}
+
+/** Decodes the sparse opcodes (ZERO, XZERO, VAL) of `b` between the header and `end`, in order. */
+function* _sparseOps(b: Uint8Array, end: number): Generator<_SparseOp> {
+  let p = HLL_HDR_SIZE;
+  while (p < end) {
+    const op = b[p]!;
+    if ((op & 0xc0) === 0) {
+      yield { run: (op & 0x3f) + 1, value: 0, long: false };
+      p++;
+    } else if ((op & 0xc0) === 0x40) {
+      yield { run: (((op & 0x3f) << 8) | b[p + 1]!) + 1, value: 0, long: true };
+      p += 2;
+    } else {
+      yield { run: (op & 3) + 1, value: ((op >> 2) & 0x1f) + 1, long: false };
+      p++;
+    }
+  }
 }
