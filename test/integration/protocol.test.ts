@@ -5,6 +5,7 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { connect } from 'node:net';
 import fc from 'fast-check';
 import { startRealRedis, startSimServer, type TestServer } from '../helpers/servers.js';
+import { requestTokenArb } from '../helpers/protocol-arbitraries.js';
 
 /** What a server sent back to one connection. */
 interface Exchange {
@@ -172,50 +173,8 @@ describe('edge cases that are not errors', () => {
   });
 
   it('agrees on arbitrary byte streams', async () => {
-    const tokenArb = fc.oneof(
-      {
-        weight: 4,
-        arbitrary: fc.constantFrom(
-          '*',
-          '$',
-          '\r\n',
-          '\r',
-          '\n',
-          '0',
-          '1',
-          '2',
-          '3',
-          '4',
-          '-',
-          '"',
-          "'",
-          '\\',
-          'x',
-          ' ',
-          '\0',
-        ),
-      },
-      {
-        weight: 2,
-        arbitrary: fc.constantFrom(
-          '*1\r\n',
-          '*2\r\n',
-          '$4\r\n',
-          '$0\r\n',
-          'PING',
-          'ECHO',
-          'PING\r\n',
-          '*-1\r\n',
-          '$-1\r\n',
-          '*0\r\n',
-          '"a\\x4',
-          '\\x41',
-        ),
-      },
-      { weight: 1, arbitrary: fc.uint8Array({ maxLength: 8 }).map((u) => Buffer.from(u).toString('latin1')) },
-    );
     await fc.assert(
-      fc.asyncProperty(fc.array(tokenArb, { maxLength: 40 }), async (tokens) => {
+      fc.asyncProperty(fc.array(requestTokenArb, { maxLength: 40 }), async (tokens) => {
         await same(tokens.join(''), { end: true });
       }),
       { numRuns: 150 },

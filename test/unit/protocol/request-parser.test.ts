@@ -2,6 +2,7 @@ import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { ProtocolError } from '../../../src/protocol/protocol-error.js';
 import { RequestParser } from '../../../src/protocol/request-parser.js';
+import { requestTokenArb } from '../../helpers/protocol-arbitraries.js';
 import {
   chunk,
   cutsArb,
@@ -16,49 +17,7 @@ const b = (s: string) => Buffer.from(s, 'latin1');
 const parse = (s: string, options = {}) => parseChunks([b(s)], options);
 const errorOf = (s: string, options = {}) => parse(s, options).error;
 
-/** Bytes that steer a random stream into every branch of the parser. */
-const tokenArb = fc.oneof(
-  {
-    weight: 4,
-    arbitrary: fc.constantFrom(
-      '*',
-      '$',
-      '\r\n',
-      '\r',
-      '\n',
-      '0',
-      '1',
-      '2',
-      '3',
-      '4',
-      '-',
-      '"',
-      "'",
-      '\\',
-      'x',
-      ' ',
-      '\0',
-    ),
-  },
-  {
-    weight: 2,
-    arbitrary: fc.constantFrom(
-      '*1\r\n',
-      '*2\r\n',
-      '$4\r\n',
-      '$0\r\n',
-      'PING',
-      'PING\r\n',
-      '*-1\r\n',
-      '$-1\r\n',
-      '*0\r\n',
-      '"a\\x4',
-      '\\x41',
-    ),
-  },
-  { weight: 1, arbitrary: fc.uint8Array({ maxLength: 8 }).map((u) => Buffer.from(u).toString('latin1')) },
-);
-const streamArb = fc.array(tokenArb, { maxLength: 60 }).map((t) => b(t.join('')));
+const streamArb = fc.array(requestTokenArb, { maxLength: 60 }).map((t) => b(t.join('')));
 
 describe('RequestParser error texts (processMultibulkBuffer / processInlineBuffer)', () => {
   it.each([
