@@ -215,6 +215,23 @@ export class RespClient {
   }
 }
 
+/** Clients a test file opens, closed together in `afterAll`. */
+export class ClientPool {
+  private readonly open: RespClient[] = [];
+
+  /** Connects to a server and remembers the client. */
+  async connect(server: { port: number }): Promise<RespClient> {
+    const client = await RespClient.connect(server.port);
+    this.open.push(client);
+    return client;
+  }
+
+  /** Closes every client opened so far. */
+  async closeAll(): Promise<void> {
+    for (const client of this.open.splice(0)) await client.close();
+  }
+}
+
 /** PINGs a port once; resolves with the status or error text of the reply, or null. */
 async function tryPing(port: number): Promise<string | null> {
   let client: RespClient | null = null;

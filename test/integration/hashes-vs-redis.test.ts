@@ -9,7 +9,7 @@ import { RdbFormatError } from '../../src/node/persistence/rdb-codec.js';
 import { dumpPayload, restorePayload } from '../../src/node/persistence/rdb.js';
 import { HashValue } from '../../src/node/types/hash.js';
 import type { Reply } from '../../src/protocol/reply.js';
-import { RespClient, startRealRedis, startSimServer, type ProcessServer, type TestServer } from '../helpers/servers.js';
+import { RespClient, startRealRedis, startSimServer, type ProcessServer, ClientPool } from '../helpers/servers.js';
 
 type Command = readonly string[];
 
@@ -17,31 +17,25 @@ let real: ProcessServer;
 let sim: Awaited<ReturnType<typeof startSimServer>>;
 let realClient: RespClient;
 let simClient: RespClient;
-const opened: RespClient[] = [];
+const clients = new ClientPool();
 
 beforeAll(async () => {
   [real, sim] = await Promise.all([
     startRealRedis(['--enable-debug-command', 'yes']),
     startSimServer([['enable-debug-command', ['yes']]]),
   ]);
-  realClient = await connect(real);
-  simClient = await connect(sim);
+  realClient = await clients.connect(real);
+  simClient = await clients.connect(sim);
 });
 
 afterAll(async () => {
-  for (const client of opened) await client.close();
+  await clients.closeAll();
   await Promise.all([real?.stop(), sim?.stop()]);
 });
 
-async function connect(server: TestServer): Promise<RespClient> {
-  const client = await RespClient.connect(server.port);
-  opened.push(client);
-  return client;
-}
-
 /** Runs a scenario on fresh connections to both servers after FLUSHALL, failing on the first reply that differs. */
 async function compare(scenario: readonly Command[]): Promise<void> {
-  const [r, s] = await Promise.all([connect(real), connect(sim)]);
+  const [r, s] = await Promise.all([clients.connect(real), clients.connect(sim)]);
   await Promise.all([r.call('FLUSHALL'), s.call('FLUSHALL')]);
   for (const command of scenario) {
     const [a, b] = await Promise.all([r.call(...command), s.call(...command)]);

@@ -12,7 +12,7 @@ import {
   startSimServer,
   waitFor,
   type ProcessServer,
-  type TestServer,
+  ClientPool,
 } from '../helpers/servers.js';
 
 type Command = readonly (string | number)[];
@@ -21,7 +21,7 @@ let real: ProcessServer;
 let sim: Awaited<ReturnType<typeof startSimServer>>;
 let realClient: RespClient;
 let simClient: RespClient;
-const opened: RespClient[] = [];
+const clients = new ClientPool();
 
 beforeAll(async () => {
   // DEBUG SET-ACTIVE-EXPIRE lets a test watch lazy expiry alone.
@@ -29,20 +29,14 @@ beforeAll(async () => {
     startRealRedis(['--enable-debug-command', 'yes']),
     startSimServer([['enable-debug-command', ['yes']]]),
   ]);
-  realClient = await connect(real);
-  simClient = await connect(sim);
+  realClient = await clients.connect(real);
+  simClient = await clients.connect(sim);
 });
 
 afterAll(async () => {
-  for (const client of opened) await client.close();
+  await clients.closeAll();
   await Promise.all([real?.stop(), sim?.stop()]);
 });
-
-async function connect(server: TestServer): Promise<RespClient> {
-  const client = await RespClient.connect(server.port);
-  opened.push(client);
-  return client;
-}
 
 /** A reply made comparable across servers: see the header for what is normalised. */
 function normalise(command: Command, reply: PlainReply): PlainReply {
@@ -379,7 +373,7 @@ describe('key commands match Redis', () => {
 
   it('WATCH sees FLUSHDB, FLUSHALL and SWAPDB exactly when Redis does', async () => {
     await reset();
-    const watchers = [await connect(real), await connect(sim)] as const;
+    const watchers = [await clients.connect(real), await clients.connect(sim)] as const;
     const transaction = async (key: string, ...between: Command[]): Promise<void> => {
       await both(['WATCH', key], watchers);
       await both(['MULTI'], watchers);

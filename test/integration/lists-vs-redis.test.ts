@@ -19,7 +19,7 @@ import {
   startSimServer,
   waitFor,
   type ProcessServer,
-  type TestServer,
+  ClientPool,
 } from '../helpers/servers.js';
 
 type Command = readonly string[];
@@ -27,30 +27,24 @@ type Command = readonly string[];
 let real: ProcessServer;
 let sim: Awaited<ReturnType<typeof startSimServer>>;
 let realClient: RespClient;
-const opened: RespClient[] = [];
+const clients = new ClientPool();
 
 beforeAll(async () => {
   [real, sim] = await Promise.all([
     startRealRedis(['--enable-debug-command', 'yes']),
     startSimServer([['enable-debug-command', ['yes']]]),
   ]);
-  realClient = await connect(real);
+  realClient = await clients.connect(real);
 });
 
 afterAll(async () => {
-  for (const client of opened) await client.close();
+  await clients.closeAll();
   await Promise.all([real?.stop(), sim?.stop()]);
 });
 
-async function connect(server: TestServer): Promise<RespClient> {
-  const client = await RespClient.connect(server.port);
-  opened.push(client);
-  return client;
-}
-
 /** Runs a scenario on fresh connections to both servers after FLUSHALL, failing on the first reply that differs. */
 async function compare(scenario: readonly Command[]): Promise<void> {
-  const [r, s] = await Promise.all([connect(real), connect(sim)]);
+  const [r, s] = await Promise.all([clients.connect(real), clients.connect(sim)]);
   await Promise.all([r.call('FLUSHALL'), s.call('FLUSHALL')]);
   for (const command of scenario) {
     const [a, b] = await Promise.all([r.call(...command), s.call(...command)]);
@@ -200,7 +194,7 @@ describe('list commands agree with real Redis', () => {
   for (const [name, scenario] of Object.entries(SCENARIOS)) it(name, () => compare(scenario));
 
   it('DEBUG DIGEST-VALUE of lists', async () => {
-    const s = await connect(sim);
+    const s = await clients.connect(sim);
     const items = ['a', '1', '-200', 'x'.repeat(100), '', '9223372036854775808'];
     for (const c of [realClient, s]) {
       await c.call('DEL', 'l');
@@ -362,7 +356,7 @@ describe('the listpack encoder is byte-exact against real Redis', () => {
 
 describe('blocking over TCP', () => {
   it('a BLPOP on redis-sim is woken by a push from another client', async () => {
-    const [waiter, pusher] = await Promise.all([connect(sim), connect(sim)]);
+    const [waiter, pusher] = await Promise.all([clients.connect(sim), clients.connect(sim)]);
     await pusher.call('DEL', 'queue');
     const pending = waiter.call('BLPOP', 'queue', '5');
     await waitFor(async () => (await blockedClients(pusher)) === 1);
@@ -372,7 +366,7 @@ describe('blocking over TCP', () => {
   });
 
   it('CLIENT KILL of a blocked client unblocks it for good', async () => {
-    const [waiter, admin] = await Promise.all([connect(sim), connect(sim)]);
+    const [waiter, admin] = await Promise.all([clients.connect(sim), clients.connect(sim)]);
     const id = (await waiter.call('CLIENT', 'ID')) as { n: number };
     void waiter.call('BRPOP', 'killq', '0');
     await waitFor(async () => (await blockedClients(admin)) === 1);

@@ -4,7 +4,14 @@
 import { describe, it, expect, afterAll, beforeAll } from 'vitest';
 import fc from 'fast-check';
 import type { Reply } from '../../src/protocol/reply.js';
-import { RespClient, startRealRedis, startSimServer, type ProcessServer, type TestServer } from '../helpers/servers.js';
+import {
+  RespClient,
+  startRealRedis,
+  startSimServer,
+  type ProcessServer,
+  type TestServer,
+  ClientPool,
+} from '../helpers/servers.js';
 
 type Command = readonly string[];
 
@@ -12,24 +19,18 @@ let real: ProcessServer;
 let sim: Awaited<ReturnType<typeof startSimServer>>;
 let realClient: RespClient;
 let simClient: RespClient;
-const opened: RespClient[] = [];
+const clients = new ClientPool();
 
 beforeAll(async () => {
   [real, sim] = await Promise.all([startRealRedis(), startSimServer()]);
-  realClient = await connect(real);
-  simClient = await connect(sim);
+  realClient = await clients.connect(real);
+  simClient = await clients.connect(sim);
 });
 
 afterAll(async () => {
-  for (const client of opened) await client.close();
+  await clients.closeAll();
   await Promise.all([real?.stop(), sim?.stop()]);
 });
-
-async function connect(server: TestServer): Promise<RespClient> {
-  const client = await RespClient.connect(server.port);
-  opened.push(client);
-  return client;
-}
 
 /** Empties both servers and puts a list under `l` on both, for WRONGTYPE cases. */
 async function reset(): Promise<void> {
@@ -583,10 +584,10 @@ describe('strings and bits vs real Redis 7.0.15', () => {
   }
 
   it('answers the same in RESP3', async () => {
-    const realResp3 = await connect(real);
-    const simResp3 = await connect(sim);
-    const clients = [realResp3, simResp3];
-    const [r, s] = await both(['HELLO', '3'], clients);
+    const realResp3 = await clients.connect(real);
+    const simResp3 = await clients.connect(sim);
+    const pair = [realResp3, simResp3];
+    const [r, s] = await both(['HELLO', '3'], pair);
     expect(s.t).toBe(r.t);
     await compare(
       [
@@ -601,7 +602,7 @@ describe('strings and bits vs real Redis 7.0.15', () => {
         ['GETEX', 'nokey'],
         ['INCRBYFLOAT', 'k2', '1.5'],
       ],
-      clients,
+      pair,
     );
   });
 
@@ -683,7 +684,7 @@ describe('strings and bits vs real Redis 7.0.15', () => {
       ['GET', 'j'],
     ];
     const run = async (client: RespClient, server: TestServer): Promise<Reply[]> => {
-      const sub = await connect(server);
+      const sub = await clients.connect(server);
       await client.call('CONFIG', 'SET', 'notify-keyspace-events', 'KEAm');
       await sub.call('PSUBSCRIBE', '__key*__:*');
       // Every message gets a waiter in advance; a PING written without one marks the end of the stream.
