@@ -107,3 +107,23 @@ export class NodeHarness {
     this.queue.runFor(ms);
   }
 }
+
+/** A harness plus what its commands propagate (as handed to `node.propagate`) and the keyspace events they fire. */
+export function recordingHarness(directives: HarnessOptions['directives'] = []): {
+  h: NodeHarness;
+  fed: string[][];
+  events: string[];
+} {
+  const h = new NodeHarness({ directives });
+  const fed: string[][] = [];
+  const events: string[] = [];
+  h.node.propagate = (_db, args) => {
+    fed.push([...args]);
+  };
+  const notify = h.node.notify.bind(h.node);
+  h.node.notify = (cls, event, key, dbId) => {
+    events.push(`${cls}:${event}:${key}`);
+    notify(cls, event, key, dbId);
+  };
+  return { h, fed, events };
+}

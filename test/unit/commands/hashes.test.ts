@@ -3,7 +3,7 @@
 // cursors and HRANDFIELD's count semantics in both protocols.
 
 import { describe, it, expect } from 'vitest';
-import { NodeHarness } from '../../helpers/node-harness.js';
+import { NodeHarness, recordingHarness } from '../../helpers/node-harness.js';
 import { HashValue } from '../../../src/node/types/hash.js';
 
 const SYNTAX = { error: 'ERR syntax error' };
@@ -11,23 +11,7 @@ const NOT_INT = { error: 'ERR value is not an integer or out of range' };
 const NOT_FLOAT = { error: 'ERR value is not a valid float' };
 const WRONGTYPE = { error: 'WRONGTYPE Operation against a key holding the wrong kind of value' };
 
-type Directives = readonly (readonly [string, readonly string[]])[];
-
-/** A harness recording propagated commands and keyspace events. */
-function harness(directives: Directives = []): { h: NodeHarness; fed: string[][]; events: string[] } {
-  const h = new NodeHarness({ directives });
-  const fed: string[][] = [];
-  const events: string[] = [];
-  h.node.propagate = (_db, args) => {
-    fed.push([...args]);
-  };
-  const notify = h.node.notify.bind(h.node);
-  h.node.notify = (cls, event, key, dbId) => {
-    events.push(`${cls}:${event}:${key}`);
-    notify(cls, event, key, dbId);
-  };
-  return { h, fed, events };
-}
+const harness = recordingHarness;
 
 function encodingOf(h: NodeHarness, key: string): string | undefined {
   const v = h.node.databases[0]!.get(key);

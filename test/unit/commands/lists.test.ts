@@ -3,7 +3,7 @@
 // time: wake-up by another client, FIFO order, timeouts, BLMOVE chains, MULTI, CLIENT UNBLOCK and disconnects.
 
 import { describe, it, expect } from 'vitest';
-import { NodeHarness } from '../../helpers/node-harness.js';
+import { recordingHarness } from '../../helpers/node-harness.js';
 import { ListValue } from '../../../src/node/types/list.js';
 
 const SYNTAX = { error: 'ERR syntax error' };
@@ -11,23 +11,7 @@ const NOT_INT = { error: 'ERR value is not an integer or out of range' };
 const WRONGTYPE = { error: 'WRONGTYPE Operation against a key holding the wrong kind of value' };
 const NOT_POSITIVE = { error: 'ERR value is out of range, must be positive' };
 
-type Directives = readonly (readonly [string, readonly string[]])[];
-
-/** A harness recording propagated commands and keyspace events. */
-function harness(directives: Directives = []): { h: NodeHarness; fed: string[][]; events: string[] } {
-  const h = new NodeHarness({ directives });
-  const fed: string[][] = [];
-  const events: string[] = [];
-  h.node.propagate = (_db, args) => {
-    fed.push([...args]);
-  };
-  const notify = h.node.notify.bind(h.node);
-  h.node.notify = (cls, event, key, dbId) => {
-    events.push(`${cls}:${event}:${key}`);
-    notify(cls, event, key, dbId);
-  };
-  return { h, fed, events };
-}
+const harness = recordingHarness;
 
 describe('pushes and reads', () => {
   it('pushes at both ends and reads ranges and indexes', () => {
