@@ -26,6 +26,38 @@ export interface Storage {
   exists(name: string): boolean;
 }
 
+/** Why a link closed: the peer closed it (FIN), it was reset (the peer died), or nobody listened at the address. */
+export type LinkCloseReason = 'closed' | 'reset' | 'refused';
+
+/**
+ * A byte stream to another process (an outbound connection, or one accepted on the cluster bus). It can be written at
+ * once: bytes queue until the connection is up. Failures never throw; they arrive as one `onClose` call.
+ */
+export interface Link {
+  /** Sends bytes, in order; the link keeps the buffer until it is sent, so do not modify it afterwards. */
+  write(data: Buffer): void;
+  /** Closes the link once pending writes are sent; `onClose` is not called for a local close. */
+  close(): void;
+  /** `ip:port` of the peer. */
+  readonly remoteAddress: string;
+  /** `ip:port` of our end (empty until known). */
+  readonly localAddress: string;
+  /** Whether the peer is on this machine. */
+  readonly isLocal: boolean;
+  /** Whether the link is closed, locally or by the peer. */
+  readonly closed: boolean;
+  /** Receives bytes from the peer, in order. */
+  onData: ((chunk: Buffer) => void) | null;
+  /** Called once when the peer closes or resets the link, or the connection attempt fails. */
+  onClose: ((reason: LinkCloseReason) => void) | null;
+}
+
+/** Outbound connections: replica → master, MIGRATE, cluster-bus links, Sentinel → monitored servers. */
+export interface Network {
+  /** Opens a link to `host:port`; a refusal or reset arrives later as `onClose`. */
+  connect(host: string, port: number): Link;
+}
+
 /** Everything time-, chance- and I/O-shaped that a node needs. */
 export interface Env {
   /** Milliseconds since the Unix epoch (virtual in the simulation). */
@@ -36,6 +68,8 @@ export interface Env {
   schedule(delayMs: number, task: () => void): TimerHandle;
   /** The node's file storage. */
   storage: Storage;
+  /** Outbound connections. */
+  net: Network;
   /** Writes one log line; the runtime adds Redis's `pid:role date level` prefix. */
   log(level: LogLevel, role: string, message: string): void;
   /** The process id Redis reports in INFO and log lines. */

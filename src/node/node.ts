@@ -4,6 +4,8 @@
 import { randomHex, type Env, type LogLevel, type TimerHandle } from '../env/env.js';
 import type { ProtocolError } from '../protocol/protocol-error.js';
 import { error, type ErrorReply } from '../protocol/reply.js';
+import { Cluster } from '../cluster/cluster.js';
+import { redirectFor } from '../cluster/redirect.js';
 import { BlockingRegistry } from './blocking.js';
 import { ClientSession } from './client-session.js';
 import { CommandTable, type Command } from './command-table.js';
@@ -86,6 +88,8 @@ export class RedisNode {
   readonly mode: 'standalone' | 'cluster' | 'sentinel';
   /** Replication role; `slave` is Redis's word in INFO. */
   role: 'master' | 'slave' = 'master';
+  /** The cluster subsystem, in cluster mode. */
+  readonly cluster: Cluster | null;
 
   private nextClientId = 1;
   private pendingPropagation: { dbId: number; args: readonly string[] }[] = [];
@@ -120,6 +124,7 @@ export class RedisNode {
     };
     this.databases = Array.from({ length: config.getNumber('databases') }, (_, i) => new Database(i, hooks));
     this.persistence = new Persistence(this);
+    this.cluster = this.mode === 'cluster' ? new Cluster(this) : null;
     this.keyspaceEvents = parseKeyspaceEvents(config.given('notify-keyspace-events')) ?? 0;
     config.onChange((name) => {
       if (name === 'notify-keyspace-events') this.keyspaceEvents = parseKeyspaceEvents(config.given(name)) ?? 0;
@@ -128,10 +133,13 @@ export class RedisNode {
 
   /** Loads persisted data and starts the cron. */
   start(): void {
+    // clusterInit runs in initServer, before the dataset loads: a bad nodes.conf stops the start-up first.
+    this.cluster?.load();
     this.log('warning', 'Server initialized');
     this.persistence.loadOnStart();
     this.running = true;
     this._scheduleCron();
+    this.cluster?.start();
     this.log('notice', 'Ready to accept connections');
   }
 
@@ -197,8 +205,8 @@ export class RedisNode {
   }
 
   /** The redirection error a cluster node answers instead of running the command, or null (standalone: never). */
-  redirect(_c: ClientSession, _command: Command, _args: string[]): ErrorReply | null {
-    return null;
+  redirect(c: ClientSession, command: Command, args: string[]): ErrorReply | null {
+    return this.cluster === null ? null : redirectFor(this.cluster, c, command, args);
   }
 
   /** Whether CLIENT PAUSE holds this request back. */
@@ -261,6 +269,7 @@ export class RedisNode {
 
   /** Called before replies are sent: persistence writes what was acknowledged (beforeSleep's AOF flush). */
   beforeReply(): void {
+    this.cluster?.beforeReply();
     this.persistence.flushAof();
   }
 
@@ -365,6 +374,7 @@ export class RedisNode {
     if (!this.persistence.shutdown(save, force)) return false;
     this.running = false;
     this.cronTimer?.cancel();
+    this.cluster?.shutdown();
     this.pause?.timer?.cancel();
     for (const c of [...this.clients.values()]) c.kill();
     this.log('warning', 'Redis is now ready to exit, bye bye...');

@@ -42,6 +42,21 @@ export class ReplyParser {
     this.needed = 0;
   }
 
+  /**
+   * Hands over every byte not yet parsed and empties the parser: for a stream that stops being RESP, as replication's
+   * does after `+FULLRESYNC` (the RDB payload that follows is a bulk without its trailing CRLF). Only valid between
+   * replies (no aggregate half-parsed).
+   */
+  takeRemaining(): Buffer {
+    if (this.open.length > 0) throw new ReplyParseError('Cannot take raw bytes in the middle of an aggregate reply');
+    const rest = this.held.length === 0 ? this.buf : Buffer.concat([this.buf, ...this.held]);
+    this.buf = Buffer.alloc(0);
+    this.held = [];
+    this.heldLength = 0;
+    this.needed = 0;
+    return rest;
+  }
+
   /** Returns the next complete reply, or undefined when more bytes are needed. */
   next(): Reply | undefined {
     if (this.buf.length < this.needed || this.heldLength > 0) return undefined;

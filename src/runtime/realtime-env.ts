@@ -12,9 +12,10 @@ import {
   rmSync,
   writeSync,
 } from 'node:fs';
-import type { Env, LogLevel, TimerHandle, Storage } from '../env/env.js';
+import type { Env, LogLevel, Network, TimerHandle, Storage } from '../env/env.js';
 import { FsStorage } from './fs-storage.js';
 import { formatLogLine } from './log-line.js';
+import { LinkSet } from './tcp-link.js';
 import { errorCode, strerror } from './os-errors.js';
 
 /** Where log lines go: a function taking one formatted line (without the newline). */
@@ -30,6 +31,8 @@ export interface RealtimeEnvOptions {
   level?: () => LogLevel;
   /** Absolute path of the config file (INFO, CONFIG REWRITE); none when omitted. */
   configFile?: string;
+  /** Outbound connections; the host passes a LinkSet's network so it can drop them when the node stops. */
+  net?: Network;
 }
 
 /** Creates an Env for a node running on real time and real files. */
@@ -44,6 +47,7 @@ export function createRealtimeEnv(options: RealtimeEnvOptions): Env {
     random: () => (Math.random() + salt) % 1,
     schedule: _schedule,
     storage: typeof dir === 'string' ? new FsStorage(dir) : _followingStorage(dir),
+    net: options.net ?? new LinkSet().network(),
     log: (level: LogLevel, role: string, message: string) => {
       if (options.level !== undefined && _LEVELS.indexOf(level) < _LEVELS.indexOf(options.level())) return;
       sink(formatLogLine(process.pid, role, new Date(), level, message));

@@ -3,6 +3,7 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import type { Connection } from '../node/connection.js';
 import type { RedisNode } from '../node/node.js';
+import { stripMappedPrefix } from './tcp-link.js';
 
 /** A listening socket bound to one node. */
 export interface TcpListener {
@@ -48,9 +49,9 @@ export async function listenTcp(node: RedisNode, host: string, port: number): Pr
 // --- internal ---
 
 function _connectionFor(socket: Socket): Connection {
-  const remote = `${_ip(socket.remoteAddress)}:${socket.remotePort ?? 0}`;
-  const local = `${_ip(socket.localAddress)}:${socket.localPort ?? 0}`;
-  const ip = _ip(socket.remoteAddress);
+  const remote = `${stripMappedPrefix(socket.remoteAddress)}:${socket.remotePort ?? 0}`;
+  const local = `${stripMappedPrefix(socket.localAddress)}:${socket.localPort ?? 0}`;
+  const ip = stripMappedPrefix(socket.remoteAddress);
   return {
     write: (data) => {
       if (!socket.destroyed) socket.write(data);
@@ -60,10 +61,4 @@ function _connectionFor(socket: Socket): Connection {
     localAddress: local,
     isLocal: ip === '127.0.0.1' || ip === '::1' || ip.startsWith('127.'),
   };
-}
-
-/** Strips the IPv4-mapped IPv6 prefix Node reports for dual-stack sockets. */
-function _ip(address: string | undefined): string {
-  if (address === undefined) return '?';
-  return address.startsWith('::ffff:') ? address.slice(7) : address;
 }

@@ -8,6 +8,7 @@
 // exactly that and returns the reply). A SimCall is deliberately not thenable.
 
 import { ReplyParser } from '../protocol/reply-parser.js';
+import { encodeRequest } from '../protocol/request-encoder.js';
 import { toPlain, type PlainReply } from '../protocol/reply-text.js';
 import type { Reply } from '../protocol/reply.js';
 import type { EventLog } from './event-log.js';
@@ -129,7 +130,7 @@ export class SimClient {
     const strings = args.map((a) =>
       typeof a === 'string' ? a : typeof a === 'number' ? String(a) : a.toString('latin1'),
     );
-    return this._send(strings, null, _encodeCommand(strings));
+    return this._send(strings, null, encodeRequest(strings));
   }
 
   /** Sends raw bytes (an inline command, a malformed request); the next reply settles the returned call. */
@@ -345,13 +346,6 @@ class _Call implements SimCall {
     this.callbacks = null;
     if (callbacks !== null) for (const cb of callbacks) cb(this);
   }
-}
-
-/** Encodes a command as a RESP multibulk request; arguments are latin1 strings (one char per byte). */
-function _encodeCommand(args: readonly string[]): Buffer {
-  let text = `*${args.length}\r\n`;
-  for (const a of args) text += `$${a.length}\r\n${a}\r\n`;
-  return Buffer.from(text, 'latin1');
 }
 
 /** Above this length a logged string is cut, and a hash of the whole keeps distinct values distinct in the log. */

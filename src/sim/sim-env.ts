@@ -1,7 +1,7 @@
 // Binds the Env interface to the simulation runtime: the virtual clock and queue, a seeded stream, in-memory storage,
 // and the shared event log. Every node in a simulation gets its own Env over the same queue and log.
 
-import type { Env, LogLevel, Storage } from '../env/env.js';
+import type { Env, LogLevel, Network, Storage } from '../env/env.js';
 import type { EventLog } from './event-log.js';
 import type { EventQueue } from './event-queue.js';
 import { MemoryStorage } from './memory-storage.js';
@@ -22,6 +22,8 @@ export interface SimEnvOptions {
   log?: EventLog;
   /** The node's name in the event log. */
   name: string;
+  /** Outbound connections (the simulated network as this node's endpoint); every connect throws when omitted. */
+  net?: Network;
   /** The process id to report; derived from `rng.fork('pid')` when omitted, so it leaves `rng` itself untouched. */
   pid?: number;
   /** The node's config file, kept in memory (CONFIG REWRITE updates `text`); none when omitted. */
@@ -36,6 +38,7 @@ export function createSimEnv(opts: SimEnvOptions): Env {
     random: () => rng.nextFloat(),
     schedule: (delayMs, task) => queue.schedule(delayMs, task),
     storage: opts.storage ?? new MemoryStorage(),
+    net: opts.net ?? _NO_NETWORK,
     log: (level, role, message) => log?.record(queue.now(), name, `${role} ${_LEVEL_CHARS[level]} ${message}`),
     pid: opts.pid ?? _PID_MIN + rng.fork('pid').nextInt(_PID_MAX - _PID_MIN),
     executable: SIM_EXECUTABLE,
@@ -49,6 +52,12 @@ export function createSimEnv(opts: SimEnvOptions): Env {
 }
 
 // --- internal ---
+
+const _NO_NETWORK: Network = {
+  connect() {
+    throw new Error('This simulated environment has no network');
+  },
+};
 
 /** The character Redis prints for each level in its log lines (serverLogRaw in server.c). */
 const _LEVEL_CHARS: Record<LogLevel, string> = { debug: '.', verbose: '-', notice: '*', warning: '#' };

@@ -10,8 +10,7 @@
 // which models lost messages on message-oriented links such as the cluster bus; on a RESP client link a dropped write
 // is a request or reply that never arrives.
 
-import type { TimerHandle } from '../env/env.js';
-import type { Connection } from '../node/connection.js';
+import type { Link, LinkCloseReason, TimerHandle } from '../env/env.js';
 import type { EventLog } from './event-log.js';
 import type { EventQueue } from './event-queue.js';
 import type { Prng } from './prng.js';
@@ -26,23 +25,17 @@ export interface Latency {
 export const DEFAULT_LATENCY: Latency = { fixedMs: 1, jitterMs: 0 };
 
 /** Why a link end closed: the peer closed it (FIN), it was reset (peer crashed), or nobody listened at the address. */
-export type CloseReason = 'closed' | 'reset' | 'refused';
+export type CloseReason = LinkCloseReason;
 
 /**
  * One side of a link; a node hands the server side to `node.connect()`, a client keeps the other. Like a socket,
  * write() keeps the buffer it is given until delivery, so the writer must not modify it afterwards.
  */
-export interface LinkEnd extends Connection {
+export interface LinkEnd extends Link {
   /** The endpoint this side belongs to. */
   readonly endpoint: string;
   /** The endpoint at the other side (the address itself when nobody was listening there). */
   readonly peer: string;
-  /** Whether this side is closed: closed locally, or told so by the peer (then `onClose` ran). */
-  readonly closed: boolean;
-  /** Receives bytes from the peer, in order. */
-  onData: ((chunk: Buffer) => void) | null;
-  /** Called once when the peer closes or resets the link; not called for a local close(). */
-  onClose: ((reason: CloseReason) => void) | null;
 }
 
 /** Receives the server side of every link accepted at a listening address. */

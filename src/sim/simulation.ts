@@ -270,7 +270,18 @@ export class Simulation {
     const incarnation = ++host.incarnation;
     const base = this.rng.fork(host.name);
     const rng = incarnation === 1 ? base : base.fork(`restart-${incarnation - 1}`);
-    const simEnv = createSimEnv({ queue: this.queue, rng, storage: host.storage, log: this.eventLog, name: host.name });
+    const ip = host.address.slice(0, host.address.lastIndexOf(':'));
+    const net = {
+      connect: (toHost: string, toPort: number) => this.network.connect(host.name, `${toHost}:${toPort}`, { host: ip }),
+    };
+    const simEnv = createSimEnv({
+      queue: this.queue,
+      rng,
+      storage: host.storage,
+      log: this.eventLog,
+      name: host.name,
+      net,
+    });
     const env: Env = { ...simEnv, schedule: (delayMs, task) => this._schedule(host, incarnation, delayMs, task) };
     const node = new RedisNode(env, _configFrom(host.directives), {
       onShutdown: () => this._stopped(host, incarnation),

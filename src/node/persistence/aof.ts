@@ -2,6 +2,7 @@
 // encoding of logged commands, the command reader used when loading (which tells a cut-off tail from a corrupt
 // file), and the command form of a dataset used for a base file when aof-use-rdb-preamble is off.
 
+import { encodeRequestString } from '../../protocol/request-encoder.js';
 import type { Database } from '../database.js';
 import { splitArgs } from '../../protocol/split-args.js';
 import { typeName, type Value } from '../values.js';
@@ -145,11 +146,7 @@ export class AofManifest {
 }
 
 /** The RESP multibulk form of a command, as it is appended to the AOF (catAppendOnlyGenericCommand). */
-export function encodeAofCommand(args: readonly string[]): string {
-  let out = `*${args.length}\r\n`;
-  for (const a of args) out += `$${a.length}\r\n${a}\r\n`;
-  return out;
-}
+export const encodeAofCommand = encodeRequestString;
 
 /** The SELECT an AOF carries when the next command targets another database (feedAppendOnlyFile). */
 export function encodeAofSelect(dbId: number): string {

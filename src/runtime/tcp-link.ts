@@ -1,0 +1,94 @@
+// Adapts node:net sockets to the core's Link: outbound connections (env.net.connect) and accepted cluster-bus
+// connections. A LinkSet tracks a node's links so its host can drop them all when the node stops or crashes.
+
+import { connect, type Socket } from 'node:net';
+import type { Link, LinkCloseReason, Network } from '../env/env.js';
+
+/** The open links of one node, so they can be destroyed together. */
+export class LinkSet {
+  private readonly sockets = new Set<Socket>();
+
+  /** Adds a socket; it leaves the set when it closes. */
+  track(socket: Socket): void {
+    this.sockets.add(socket);
+    socket.once('close', () => this.sockets.delete(socket));
+  }
+
+  /** Destroys every tracked socket without telling the core (the node is gone). */
+  destroyAll(): void {
+    for (const socket of this.sockets) {
+      socket.removeAllListeners('data');
+      socket.destroy();
+    }
+    this.sockets.clear();
+  }
+
+  /** A Network whose links are tracked in this set. */
+  network(): Network {
+    return {
+      connect: (host, port) => {
+        const socket = connect({ host, port, noDelay: true });
+        this.track(socket);
+        return linkFor(socket, false);
+      },
+    };
+  }
+}
+
+/** Wraps a socket as a Link; `established` says whether it is already connected (accepted) or still connecting. */
+export function linkFor(socket: Socket, established: boolean): Link {
+  let connected = established;
+  let closed = false;
+  let refused = false;
+  const link: Link = {
+    write(data) {
+      if (!closed && !socket.destroyed) socket.write(data);
+    },
+    close() {
+      if (closed) return;
+      closed = true;
+      socket.end();
+      // A peer that never reads would keep a half-closed socket alive; Redis closes the fd at once.
+      socket.destroySoon();
+    },
+    get remoteAddress() {
+      return `${stripMappedPrefix(socket.remoteAddress)}:${socket.remotePort ?? 0}`;
+    },
+    get localAddress() {
+      return socket.localAddress === undefined
+        ? ''
+        : `${stripMappedPrefix(socket.localAddress)}:${socket.localPort ?? 0}`;
+    },
+    get isLocal() {
+      const ip = stripMappedPrefix(socket.remoteAddress);
+      return ip === '::1' || ip.startsWith('127.');
+    },
+    get closed() {
+      return closed;
+    },
+    onData: null,
+    onClose: null,
+  };
+  socket.on('connect', () => (connected = true));
+  socket.on('data', (chunk: Buffer) => {
+    if (!closed) link.onData?.(chunk);
+  });
+  socket.on('error', (e: NodeJS.ErrnoException) => {
+    if (!connected && (e.code === 'ECONNREFUSED' || e.code === 'EHOSTUNREACH' || e.code === 'ENETUNREACH'))
+      refused = true;
+    socket.destroy();
+  });
+  socket.on('close', (hadError) => {
+    if (closed) return;
+    closed = true;
+    const reason: LinkCloseReason = refused || !connected ? 'refused' : hadError ? 'reset' : 'closed';
+    link.onClose?.(reason);
+  });
+  return link;
+}
+
+/** Strips the IPv4-mapped IPv6 prefix Node reports for dual-stack sockets. */
+export function stripMappedPrefix(address: string | undefined): string {
+  if (address === undefined) return '?';
+  return address.startsWith('::ffff:') ? address.slice(7) : address;
+}
