@@ -134,9 +134,6 @@ export class ClusterNode {
   addReplica(replica: ClusterNode): boolean {
     if (this.replicas.includes(replica)) return false;
     this.replicas.push(replica);
-    // Redis keeps the replicas array sorted by name (clusterNodeAddSlave → qsort), which CLUSTER NODES order does not
-    // show but CLUSTER SLOTS / SHARDS do.
-    this.replicas.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     this.flags |= NodeFlag.MIGRATE_TO;
     return true;
   }
