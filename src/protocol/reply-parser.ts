@@ -127,7 +127,7 @@ function _token(buf: Buffer): _Token | undefined {
     case '-':
       return { reply: { t: 'error', s: text }, end };
     case ':': {
-      const n = BigInt(text);
+      const n = _bigint(text);
       const small = n >= BigInt(Number.MIN_SAFE_INTEGER) && n <= BigInt(Number.MAX_SAFE_INTEGER);
       return { reply: { t: 'int', n: small ? Number(n) : n }, end };
     }
@@ -138,11 +138,11 @@ function _token(buf: Buffer): _Token | undefined {
     case ',':
       return { reply: { t: 'double', n: Number(text.replace(/^(-?)inf$/, '$1Infinity')), text }, end };
     case '(':
-      return { reply: { t: 'int', n: BigInt(text) }, end };
+      return { reply: { t: 'int', n: _bigint(text) }, end };
     case '$':
     case '=':
     case '!': {
-      const length = Number(text);
+      const length = _length(text);
       if (length < 0) return { reply: { t: 'nil' }, end };
       if (buf.length < end + length + 2) {
         _needed = end + length + 2;
@@ -161,7 +161,7 @@ function _token(buf: Buffer): _Token | undefined {
     case '~':
     case '>':
     case '%': {
-      const count = Number(text);
+      const count = _length(text);
       if (count < 0) return { reply: { t: 'nilarray' }, end };
       const t = type === '*' ? 'array' : type === '~' ? 'set' : type === '>' ? 'push' : 'map';
       if (count === 0) return { reply: t === 'map' ? { t, items: [] } : { t, items: [] }, end };
@@ -170,4 +170,16 @@ function _token(buf: Buffer): _Token | undefined {
     default:
       throw new ReplyParseError(`unexpected reply type byte '${type}'`);
   }
+}
+
+/** An integer reply's value; anything but an optional sign and digits is a protocol error. */
+function _bigint(text: string): bigint {
+  if (!/^[+-]?\d+$/.test(text)) throw new ReplyParseError(`invalid integer '${text.slice(0, 32)}'`);
+  return BigInt(text);
+}
+
+/** A length or count: -1 (or any negative, as hiredis reads it) means null; non-numbers are protocol errors. */
+function _length(text: string): number {
+  if (!/^-?\d+$/.test(text)) throw new ReplyParseError(`invalid length '${text.slice(0, 32)}'`);
+  return Number(text);
 }
