@@ -33,6 +33,9 @@ export default tseslint.config(
           'clearInterval',
           'process',
           'performance',
+          'queueMicrotask',
+          'crypto',
+          'Intl',
         ].map((name) => ({ name, message: 'The core gets time, timers and the process through the injected Env.' })),
       ],
       'no-restricted-properties': [
@@ -61,8 +64,34 @@ export default tseslint.config(
             'node:process',
             'timers',
             'node:timers',
-          ].map((name) => ({ name, message: 'The core reaches I/O only through the injected Env.' })),
+            'worker_threads',
+            'node:worker_threads',
+          ]
+            .map((name) => ({ name, message: 'The core reaches I/O only through the injected Env.' }))
+            .concat(
+              ['crypto', 'node:crypto'].map((name) => ({
+                name,
+                importNames: ['randomBytes', 'randomInt', 'randomUUID', 'randomFill', 'randomFillSync', 'webcrypto'],
+                message: 'Use env.random(): randomness is seeded in the simulation.',
+              })),
+            ),
+          patterns: [{ group: ['**/runtime/*'], message: 'The core must not depend on the realtime runtime.' }],
         },
+      ],
+      'no-restricted-syntax': [
+        'error',
+        ...[
+          ['AwaitExpression', 'await'],
+          ['FunctionDeclaration[async=true]', 'async functions'],
+          ['FunctionExpression[async=true]', 'async functions'],
+          ['ArrowFunctionExpression[async=true]', 'async functions'],
+          ["NewExpression[callee.name='Promise']", 'new Promise'],
+          ['ImportExpression', 'dynamic import()'],
+          ["MemberExpression[object.name='globalThis']", 'globalThis'],
+        ].map(([selector, what]) => ({
+          selector,
+          message: `No ${what} in the core: continuations would escape the event queue (see sim-client.ts).`,
+        })),
       ],
     },
   },
