@@ -19,6 +19,40 @@ export function startServer(options: StartServerOptions = {}): Promise<ServerHos
   return startServerHost({ ...rest, logSink, directives: ordered });
 }
 
+/** A whole cluster on real TCP in this process, formed as `redis-cli --cluster create` would. */
+export {
+  startCluster,
+  startClusterHost,
+  type ClusterHost,
+  type ClusterHostOptions,
+  type StartClusterOptions,
+  type StartedCluster,
+  type StartedClusterNode,
+} from './runtime/cluster-host.js';
+/** Forms a cluster of simulated nodes in virtual time (the same former `redis-sim cluster` uses). */
+export { formCluster, type SimFormClusterOptions } from './sim/sim-cluster.js';
+/** The pure layout (slot ranges, replica placement) and the RESP-speaking former, for both runtimes. */
+export {
+  LayoutError,
+  planCluster,
+  slotRanges,
+  type ClusterLayout,
+  type LayoutNode,
+  type LayoutOptions,
+  type LayoutRole,
+} from './cluster/cluster-layout.js';
+export {
+  ClusterFormError,
+  configSignature,
+  startClusterFormer,
+  type FormClusterOptions,
+  type FormedCluster,
+  type FormedNode,
+  type FormerEnv,
+  type FormerHandle,
+  type FormerTarget,
+} from './cluster/cluster-former.js';
+
 /** A running realtime node (`node`, `host`, `port`, `stop()`), and the options of the underlying host. */
 export type { ServerHost, ServerHostOptions } from './runtime/server-host.js';
 

@@ -11,6 +11,7 @@ import type { Connection } from './connection.js';
 import type { Database } from './database.js';
 import { processCommand } from './dispatch.js';
 import type { RedisNode } from './node.js';
+import type { ReplicaPeer } from './replication/master-side.js';
 
 /** A queued transaction (MULTI … EXEC). */
 export interface MultiState {
@@ -29,8 +30,11 @@ export interface WatchedKey {
 /** CLIENT REPLY mode. */
 export type ReplyMode = 'on' | 'off' | 'skip';
 
-/** Why a session is not reading requests right now. */
-export type Hold = 'none' | 'paused' | 'blocked';
+/**
+ * Why a session is not reading requests right now: CLIENT PAUSE, a blocking command, or a command whose reply waits
+ * for something outside the node (`waiting`: MIGRATE's target; not a blocked client in INFO or CLIENT LIST).
+ */
+export type Hold = 'none' | 'paused' | 'blocked' | 'waiting';
 
 /** A connected client. The session is also the context every command handler receives. */
 export class ClientSession {
@@ -70,6 +74,16 @@ export class ClientSession {
   hold: Hold = 'none';
   /** Set while EXEC runs queued commands: blocking commands must answer at once (CLIENT_DENY_BLOCKING). */
   denyBlocking = false;
+  /** What REPLCONF/PSYNC made of this client as a replica of this node (CLIENT_SLAVE once attached), or null. */
+  replicaPeer: ReplicaPeer | null = null;
+  /** Whether this is the link to our master, applying its stream (CLIENT_MASTER). */
+  isMaster = false;
+  /** ASKING was sent: the next command may use a slot this node is importing (CLIENT_ASKING). */
+  asking = false;
+  /** READONLY mode: a cluster replica serves reads of its master's slots (CLIENT_READONLY). */
+  readOnly = false;
+  /** The replication offset right after this client's last propagated write (c->woff), for WAIT. */
+  woff = 0;
 
   private readonly parser: RequestParser;
   private readonly out = new OutputBuffer();
@@ -109,7 +123,8 @@ export class ClientSession {
   receive(chunk: Buffer): void {
     if (this.closed) return;
     this.inputBytes += chunk.length;
-    this.node.stats.netInputBytes += chunk.length;
+    // The master link's bytes count as replication input (stat_net_repl_input_bytes), counted by replication.
+    if (!this.isMaster) this.node.stats.netInputBytes += chunk.length;
     this.parser.push(chunk);
     const now = this.node.now();
     this.lastInteraction = now;
@@ -138,6 +153,8 @@ export class ClientSession {
         // resetClient: a SKIP requested by this command applies to the next one only.
         this.skipping = this.skipNext;
         this.skipNext = false;
+        // resetClient: ASKING lasts for one command, unless inside MULTI or that command was ASKING itself.
+        if (this.multi === null && this.lastCommand !== 'asking') this.asking = false;
       }
     } catch (e) {
       if (!(e instanceof ProtocolError)) throw e;
@@ -154,6 +171,23 @@ export class ClientSession {
     this.processInput();
   }
 
+  /**
+   * Holds the client while its running command waits for something outside the node (MIGRATE's target). The handler
+   * returns BLOCKED; the returned function later sends the reply, under the CLIENT REPLY mode the command ran with,
+   * and resumes the client, so its pipelined requests keep their order. Only the first call counts.
+   */
+  deferReply(): (reply: Reply) => void {
+    const dropped = this.replyMode === 'off' || this.skipping;
+    this.hold = 'waiting';
+    let settled = false;
+    return (reply) => {
+      if (settled) return;
+      settled = true;
+      if (!dropped) encodeReply(reply, this.resp, this.out);
+      this.resume();
+    };
+  }
+
   /** Queues a reply, honouring CLIENT REPLY OFF/SKIP. */
   reply(reply: Reply): void {
     if (this.replyMode === 'off' || this.skipping) return;
@@ -164,6 +198,16 @@ export class ClientSession {
   pushNow(reply: Reply): void {
     encodeReply(reply, this.resp, this.out);
     this.flush();
+  }
+
+  /** Writes bytes as they are, after the replies queued so far (a replica's PSYNC answer, RDB and stream). */
+  writeRaw(data: Buffer): void {
+    if (this.closed) return;
+    this.out.writeBytes(data);
+    const all = this.out.take();
+    this.outputBytes += all.length;
+    this.node.replication.stats.netOutputBytes += all.length;
+    this.connection?.write(all);
   }
 
   /** Writes queued replies to the connection. */
@@ -195,6 +239,8 @@ export class ClientSession {
     this.replyMode = 'on';
     this.skipNext = false;
     this.noEvict = false;
+    this.asking = false;
+    this.readOnly = false;
     this.authenticated = !this.node.authRequired();
   }
 

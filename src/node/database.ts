@@ -3,6 +3,7 @@
 // present for the whole iteration is returned — across deletions and growth, without a hash-bucket cursor.
 
 import { Errors, fail } from './errors.js';
+import { SlotKeyIndex } from './slot-key-index.js';
 import type { CollectionValue, Value } from './values.js';
 
 /** What a database tells its node about; the node forwards to WATCH, keyspace events, AOF and replicas. */
@@ -17,6 +18,8 @@ export interface DatabaseHooks {
   created?(db: Database, key: string): void;
   /** Whether expired keys may be deleted here (false on a replica, which waits for its master's DEL). */
   mayDeleteExpired(): boolean;
+  /** Whether expired keys count as live: a replica running its master's commands (expireIfNeeded). */
+  expiredKeysLive?(): boolean;
 }
 
 /**
@@ -82,11 +85,39 @@ export class Database {
   private tombstones = 0;
   private nextSeq = 1;
   private volatileIterator: IterableIterator<string> | null = null;
+  /** Keys by hash slot, kept only for DB 0 of a cluster node (slots_to_keys). */
+  private slotKeys: SlotKeyIndex | null = null;
 
   constructor(
     readonly id: number,
     private readonly hooks: DatabaseHooks,
   ) {}
+
+  /** Starts keeping the keys by hash slot (cluster mode, DB 0: slotToKeyInit). */
+  enableSlotIndex(): void {
+    this.slotKeys ??= new SlotKeyIndex();
+    this.slotKeys.rebuild(this.entries.keys());
+  }
+
+  /** Keys in a hash slot, expired or not; 0 without the slot index (countKeysInSlot). */
+  countKeysInSlot(slot: number): number {
+    return this.slotKeys?.count(slot) ?? 0;
+  }
+
+  /** Up to `count` keys of a hash slot, newest first (CLUSTER GETKEYSINSLOT). */
+  keysInSlot(slot: number, count: number): string[] {
+    return this.slotKeys?.keys(slot, count) ?? [];
+  }
+
+  /**
+   * Deletes every key of a hash slot and returns how many there were (delKeysInSlot). Like Redis 7.0 it neither
+   * notifies nor propagates: the node lost the slot, so the keys are someone else's.
+   */
+  deleteKeysInSlot(slot: number): number {
+    const keys = this.slotKeys?.keys(slot, Infinity) ?? [];
+    for (const key of keys) this._remove(key);
+    return keys.length;
+  }
 
   /** Number of keys, counting expired keys not yet reclaimed (like DBSIZE). */
   get size(): number {
@@ -102,7 +133,7 @@ export class Database {
   lookup(key: string): Entry | undefined {
     const entry = this.entries.get(key);
     if (entry === undefined) return undefined;
-    if (entry.expiresAt !== 0 && this.hooks.now() > entry.expiresAt) {
+    if (entry.expiresAt !== 0 && this.hooks.now() > entry.expiresAt && this.hooks.expiredKeysLive?.() !== true) {
       if (this.hooks.mayDeleteExpired()) this._expire(key);
       return undefined;
     }
@@ -166,6 +197,7 @@ export class Database {
     if (this.entries.has(key)) this._remove(key); // expired, but kept on a replica
     const created = new Entry(value, this.nextSeq++, this.hooks.now());
     this.entries.set(key, created);
+    this.slotKeys?.add(key);
     this.order.push(key);
     this.orderSeq.push(created.seq);
     this.hooks.created?.(this, key);
@@ -267,6 +299,7 @@ export class Database {
     this.orderSeq = [];
     this.tombstones = 0;
     this.volatileIterator = null;
+    this.slotKeys?.clear();
     return removed;
   }
 
@@ -280,6 +313,9 @@ export class Database {
     [this.nextSeq, other.nextSeq] = [other.nextSeq, this.nextSeq];
     this.volatileIterator = null;
     other.volatileIterator = null;
+    // The index stays with the database it belongs to (DB 0), describing whatever was swapped in.
+    this.slotKeys?.rebuild(this.entries.keys());
+    other.slotKeys?.rebuild(other.entries.keys());
   }
 
   /**
@@ -333,6 +369,7 @@ export class Database {
     const entry = this.entries.get(key);
     if (entry === undefined) return;
     this.entries.delete(key);
+    this.slotKeys?.remove(key);
     if (entry.expiresAt !== 0) this.volatile.delete(key);
     const i = _lowerBound(this.orderSeq, entry.seq);
     this.order[i] = undefined;

@@ -44,6 +44,21 @@ export function processCommand(c: ClientSession, args: string[], now: number = c
   if (command.flags.has('protected') && !node.allowsDebug(c)) return _reject(c, command, Errors.debugDisabled());
   if (!c.authenticated && !command.flags.has('no_auth')) return _reject(c, command, Errors.noAuth());
   if (c.multi !== null && command.flags.has('no_multi')) return _reject(c, command, Errors.notAllowedInMulti());
+  // The master link and the AOF loader must be obeyed: no redirection, no read-only refusal (mustObeyClient).
+  const obey = c.isMaster;
+  const redirect = obey ? null : node.redirect(c, command, args);
+  if (redirect !== null) {
+    // A redirected EXEC discards its transaction (discardTransaction); other commands only doom it (flagTransaction).
+    if (command.name === 'exec' && c.multi !== null) {
+      c.multi = null;
+      node.unwatchAll(c);
+      c.watchDirty = false;
+    }
+    return _reject(c, command, redirect);
+  }
+  const replicaCheck = obey ? null : _replicationCheck(c, command);
+  if (replicaCheck !== null) return _reject(c, command, replicaCheck);
+  // RESP2 subscribed mode is checked after the cluster and replica refusals, as in processCommand.
   if (c.resp === 2 && c.subscribed && !SUBSCRIBED_MODE.has(command.name)) {
     return _reject(
       c,
@@ -53,14 +68,15 @@ export function processCommand(c: ClientSession, args: string[], now: number = c
       ),
     );
   }
-  const redirect = node.redirect(c, command, args);
-  if (redirect !== null) return _reject(c, command, redirect);
   if (c.multi !== null && !RUN_IN_MULTI.has(command.name)) {
     c.multi.queue.push({ command, args });
     return QUEUED;
   }
+  const offsetBefore = node.replication.masterReplOffset;
   const reply = call(c, command, args);
   node.flushPropagation();
+  // c->woff: the stream offset right after this client's last propagated write, which WAIT waits for.
+  if (node.replication.masterReplOffset !== offsetBefore) c.woff = node.replication.masterReplOffset;
   node.blocking.serveReady();
   return reply;
 }
@@ -95,6 +111,23 @@ export function call(c: ClientSession, command: Command, args: string[]): Reply 
 }
 
 // --- internal ---
+
+/**
+ * processCommand's replication refusals, in its order: too few good replicas for a write (NOREPLICAS), a write on a
+ * read-only replica (READONLY), a stale-denied command while the master link is down (MASTERDOWN).
+ */
+function _replicationCheck(c: ClientSession, command: Command): Reply | null {
+  const node = c.node;
+  const exec = command.name === 'exec' && c.multi !== null;
+  const isWrite = command.flags.has('write') || (exec && c.multi!.queue.some((q) => q.command.flags.has('write')));
+  const repl = node.replication;
+  if (isWrite && repl.lacksGoodReplicas()) return Errors.noGoodReplicas();
+  if (!repl.isReplica()) return null;
+  if (isWrite && node.config.getBool('replica-read-only')) return Errors.readonlyReplica();
+  const denyStale = !command.flags.has('stale') || (exec && c.multi!.queue.some((q) => !q.command.flags.has('stale')));
+  if (denyStale && !repl.linkUp() && !node.config.getBool('replica-serve-stale-data')) return Errors.masterDown();
+  return null;
+}
 
 /** Answers a request that fails before running; inside MULTI it also dooms the transaction (flagTransaction). */
 function _reject(c: ClientSession, command: Command | null, reply: Reply): Reply {

@@ -83,6 +83,15 @@ export const Errors = {
   watchInMulti: () => error('ERR WATCH inside MULTI is not allowed'),
   execAbort: () => error('EXECABORT Transaction discarded because of previous errors.'),
   notAllowedInMulti: () => error('ERR Command not allowed inside a transaction'),
+  migrateKeysNeedEmptyKey: () =>
+    error('ERR When using MIGRATE KEYS option, the key argument must be set to the empty string'),
+  migrateConnect: () => error('IOERR error or timeout connecting to the client'),
+  migrateIo: (what: 'reading' | 'writing') => error(`IOERR error or timeout ${what} to target instance`),
+  /** The target's error line as Redis read it into a 1024-byte buffer: at most 1022 bytes after the '-'. */
+  migrateTargetError: (text: string) => error(`ERR Target instance replied with error: ${text.slice(0, 1022)}`),
+  /** redis-sim's own: Redis stops the whole server inside EXEC until the target answers; we cannot wait there. */
+  migrateInTransaction: () =>
+    error('ERR MIGRATE cannot wait for its target inside MULTI/EXEC in redis-sim; send it outside the transaction'),
   debugDisabled: () =>
     error(
       'ERR DEBUG command not allowed. If the enable-debug-command option is set to "local", you can run it from a ' +
@@ -108,4 +117,73 @@ export const Errors = {
         'option. 4) Setup a an authentication password for the default user. NOTE: You only need to do one of the ' +
         'above things in order for the server to start accepting connections from the outside.',
     ),
+  // --- replication (replication.c, server.c) ---
+  readonlyReplica: () => error("READONLY You can't write against a read only replica."),
+  noGoodReplicas: () => error('NOREPLICAS Not enough good replicas to write.'),
+  masterDown: () => error("MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'."),
+  replicaofInCluster: () => error('ERR REPLICAOF not allowed in cluster mode.'),
+  replicaofWhileFailingOver: () => error('ERR REPLICAOF not allowed while failing over.'),
+  commandInvalidForReplica: () => error('ERR Command is not valid when client is a replica.'),
+  invalidMasterPort: () => error('ERR Invalid master port'),
+  waitOnReplica: () =>
+    error(
+      'ERR WAIT cannot be used with replica instances. Please also note that since Redis 4.0 if a replica is ' +
+        'configured to be writable (which is not the default) writes to replicas are just local and are not propagated.',
+    ),
+  waitTimeoutNotInteger: () => error('ERR timeout is not an integer or out of range'),
+  unblockedByRoleChange: () =>
+    error('UNBLOCKED force unblock from blocking operation, instance state changed (master -> replica?)'),
+  syncWithoutMasterLink: () => error("NOMASTERLINK Can't SYNC while not connected with my master"),
+  psyncFailoverToMaster: () => error("ERR PSYNC FAILOVER can't be sent to a master."),
+  psyncFailoverReplid: () => error('ERR PSYNC FAILOVER replid must match my replid.'),
+  bgsaveForReplicationFailed: () => error("ERR BGSAVE failed, replication can't continue"),
+  replconfUnrecognized: (option: string) => error(`ERR Unrecognized REPLCONF option: ${_cString(option)}`),
+  replconfIpTooLong: (length: number) =>
+    error(`ERR REPLCONF ip-address provided by replica instance is too long: ${length} bytes`),
+  valueOutOfRange: (min: number, max: number) =>
+    error(`ERR value is out of range, value must between ${min} and ${max}`),
+  rdbFilterUnsupported: (option: string) => error(`ERR Unsupported rdb-filter-only option: ${option}`),
+  // --- cluster (cluster.c clusterCommand, getNodeByQuery, clusterRedirectClient) ---
+  clusterDisabled: () => error('ERR This instance has cluster support disabled'),
+  crossSlot: () => error("CROSSSLOT Keys in request don't hash to the same slot"),
+  tryAgain: () => error('TRYAGAIN Multiple keys request during rehashing of slot'),
+  clusterDown: () => error('CLUSTERDOWN The cluster is down'),
+  clusterDownReadOnly: () => error('CLUSTERDOWN The cluster is down and only accepts read commands'),
+  slotNotServed: () => error('CLUSTERDOWN Hash slot not served'),
+  moved: (slot: number, endpoint: string) => error(`MOVED ${slot} ${endpoint}`),
+  ask: (slot: number, endpoint: string) => error(`ASK ${slot} ${endpoint}`),
+  invalidSlot: () => error('ERR Invalid or out of range slot'),
+  slotAlreadyUnassigned: (slot: number) => error(`ERR Slot ${slot} is already unassigned`),
+  slotBusy: (slot: number) => error(`ERR Slot ${slot} is already busy`),
+  slotSpecifiedTwice: (slot: number) => error(`ERR Slot ${slot} specified multiple times`),
+  slotRangeInverted: (start: number, end: number) =>
+    error(`ERR start slot number ${start} is greater than end slot number ${end}`),
+  flushSlotsNotEmpty: () => error('ERR DB must be empty to perform CLUSTER FLUSHSLOTS.'),
+  setSlotOnReplica: () => error('ERR Please use SETSLOT only with masters.'),
+  notSlotOwner: (slot: number) => error(`ERR I'm not the owner of hash slot ${slot}`),
+  alreadySlotOwner: (slot: number) => error(`ERR I'm already the owner of hash slot ${slot}`),
+  setSlotUnknownNode: (name: string) => error(`ERR I don't know about node ${_cString(name)}`),
+  targetNotMaster: () => error('ERR Target node is not a master'),
+  unknownNode: (name: string) => error(`ERR Unknown node ${_cString(name)}`),
+  slotStillHasKeys: (slot: number) =>
+    error(`ERR Can't assign hashslot ${slot} to a different node while I still hold keys for this hash slot.`),
+  setSlotSyntax: () => error('ERR Invalid CLUSTER SETSLOT action or number of arguments. Try CLUSTER HELP'),
+  clusterSaveConfigFailed: (reason: string) => error(`ERR error saving the cluster node config: ${reason}`),
+  invalidSlotNumber: () => error('ERR Invalid slot'),
+  invalidSlotOrKeyCount: () => error('ERR Invalid slot or number of keys'),
+  forgetMyself: () => error("ERR I tried hard but I can't forget myself..."),
+  forgetMyMaster: () => error("ERR Can't forget my master!"),
+  replicateMyself: () => error("ERR Can't replicate myself"),
+  replicateReplica: () => error('ERR I can only replicate a master, not a replica.'),
+  replicateNotEmpty: () => error('ERR To set a master the node must be empty and without assigned slots.'),
+  nodeNotMaster: () => error('ERR The specified node is not a master'),
+  invalidConfigEpoch: (epoch: bigint) => error(`ERR Invalid config epoch specified: ${epoch}`),
+  configEpochOthersKnown: () =>
+    error('ERR The user can assign a config epoch only when the node does not know any other node.'),
+  configEpochNonZero: () => error('ERR Node config epoch is already non-zero'),
+  resetWithKeys: () => error("ERR CLUSTER RESET can't be called with master nodes containing keys"),
+  meetInvalidPort: (port: string) => error(`ERR Invalid TCP base port specified: ${_cString(port)}`),
+  meetInvalidBusPort: (port: string) => error(`ERR Invalid TCP bus port specified: ${_cString(port)}`),
+  meetInvalidAddress: (ip: string, port: string) =>
+    error(`ERR Invalid node address specified: ${_cString(ip)}:${_cString(port)}`),
 } as const;

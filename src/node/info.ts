@@ -39,24 +39,9 @@ export function bytesToHuman(n: number): string {
   return `${n}B`;
 }
 
-/** A node's replication ID: 40 hex characters, stable for the node's life, derived from its run ID. */
+/** A node's replication ID (server.replid): it changes when replicas first attach, on promotion and full syncs. */
 export function replicationId(node: RedisNode): string {
-  let id = _replIds.get(node);
-  if (id === undefined) {
-    // A simple xorshift stream seeded from the run ID: looks random, consumes nothing from the node's PRNG.
-    let state = 0x9e3779b9;
-    for (let i = 0; i < node.runId.length; i++) state = Math.imul(state ^ node.runId.charCodeAt(i), 0x01000193) >>> 0;
-    id = '';
-    for (let i = 0; i < 40; i++) {
-      state ^= state << 13;
-      state ^= state >>> 17;
-      state ^= state << 5;
-      state >>>= 0;
-      id += (state & 15).toString(16);
-    }
-    _replIds.set(node, id);
-  }
-  return id;
+  return node.replication.replid;
 }
 
 /** INFO's `used_memory` for a node: a plausible figure from its clients and keys (see the memory section). */
@@ -83,7 +68,6 @@ const _DEFAULT_SECTIONS = [
 
 type _SectionBuilder = (node: RedisNode, caller: ClientSession | null) => string;
 
-const _replIds = new WeakMap<RedisNode, string>();
 const _peakMemory = new WeakMap<RedisNode, number>();
 
 /** The memory used when no key and no client exists, like a fresh redis-server's used_memory_startup. */
@@ -164,7 +148,8 @@ function _clientsSection(node: RedisNode): string {
     maxInput = Math.max(maxInput, c.queryBufferLength);
   }
   return _section('Clients', [
-    ['connected_clients', node.clients.size],
+    // Replicas are not counted as clients (listLength(server.clients) - listLength(server.slaves)).
+    ['connected_clients', node.clients.size - node.replication.master.replicas.length],
     ['cluster_connections', 0],
     ['maxclients', node.config.getNumber('maxclients')],
     ['client_recent_max_input_buffer', maxInput],
@@ -267,16 +252,16 @@ function _statsSection(node: RedisNode): string {
     ['instantaneous_ops_per_sec', s.instantaneousOps],
     ['total_net_input_bytes', s.netInputBytes],
     ['total_net_output_bytes', s.netOutputBytes],
-    ['total_net_repl_input_bytes', 0],
-    ['total_net_repl_output_bytes', 0],
+    ['total_net_repl_input_bytes', node.replication.stats.netInputBytes],
+    ['total_net_repl_output_bytes', node.replication.stats.netOutputBytes],
     ['instantaneous_input_kbps', '0.00'],
     ['instantaneous_output_kbps', '0.00'],
     ['instantaneous_input_repl_kbps', '0.00'],
     ['instantaneous_output_repl_kbps', '0.00'],
     ['rejected_connections', s.rejectedConnections],
-    ['sync_full', 0],
-    ['sync_partial_ok', 0],
-    ['sync_partial_err', 0],
+    ['sync_full', node.replication.stats.syncFull],
+    ['sync_partial_ok', node.replication.stats.syncPartialOk],
+    ['sync_partial_err', node.replication.stats.syncPartialErr],
     ['expired_keys', s.expiredKeys],
     ['expired_stale_perc', '0.00'],
     ['expired_time_cap_reached_count', 0],
@@ -292,7 +277,7 @@ function _statsSection(node: RedisNode): string {
     ['pubsubshard_channels', node.pubsub.shardChannels.size],
     ['latest_fork_usec', 0],
     ['total_forks', 0],
-    ['migrate_cached_sockets', 0],
+    ['migrate_cached_sockets', node.migrateConnections.size],
     ['slave_expires_tracked_keys', 0],
     ['active_defrag_hits', 0],
     ['active_defrag_misses', 0],
@@ -316,21 +301,9 @@ function _statsSection(node: RedisNode): string {
   ]);
 }
 
-/** The replication section of a master without replicas (replication links are not modelled yet). */
+/** The replication section, for either role (node.replication keeps the fields). */
 function _replicationSection(node: RedisNode): string {
-  return _section('Replication', [
-    ['role', node.role],
-    ['connected_slaves', 0],
-    ['master_failover_state', 'no-failover'],
-    ['master_replid', replicationId(node)],
-    ['master_replid2', '0000000000000000000000000000000000000000'],
-    ['master_repl_offset', 0],
-    ['second_repl_offset', -1],
-    ['repl_backlog_active', 0],
-    ['repl_backlog_size', node.config.getNumber('repl-backlog-size')],
-    ['repl_backlog_first_byte_offset', 0],
-    ['repl_backlog_histlen', 0],
-  ]);
+  return _section('Replication', node.replication.infoFields());
 }
 
 /** Plausible CPU times: a little per second of uptime and per command. */

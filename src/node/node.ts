@@ -14,9 +14,11 @@ import type { Config } from './config.js';
 import type { Connection } from './connection.js';
 import { Database } from './database.js';
 import { Errors } from './errors.js';
+import { MigrateConnections } from './migrate-connections.js';
 import { enablesClass, notificationTargets, parseKeyspaceEvents, type EventClass } from './keyspace-events.js';
 import { Persistence } from './persistence/persistence.js';
 import { PubSub, type ChannelKind } from './pubsub.js';
+import { Replication } from './replication/replication.js';
 import './types/index.js';
 
 /** Counters reported by INFO stats. */
@@ -90,6 +92,12 @@ export class RedisNode {
   role: 'master' | 'slave' = 'master';
   /** The cluster subsystem, in cluster mode. */
   readonly cluster: Cluster | null;
+  /** Replication: ids, offsets, backlog, the master link and the replicas (node.replication). */
+  readonly replication: Replication;
+  /** Set while a replica applies its master's stream: expired keys still exist for those commands. */
+  applyingMasterStream = false;
+  /** MIGRATE's cached connections to target instances (server.migrate_cached_sockets). */
+  readonly migrateConnections: MigrateConnections;
 
   private nextClientId = 1;
   private pendingPropagation: { dbId: number; args: readonly string[] }[] = [];
@@ -120,10 +128,16 @@ export class RedisNode {
       },
       expired: (db: Database, key: string) => this._expired(db, key),
       created: (db: Database, key: string) => this.notify('n', 'new', key, db.id),
-      mayDeleteExpired: () => true,
+      // A replica keeps expired keys until its master's DEL arrives (expireIfNeeded).
+      mayDeleteExpired: () => this.role === 'master',
+      expiredKeysLive: () => this.applyingMasterStream,
     };
     this.databases = Array.from({ length: config.getNumber('databases') }, (_, i) => new Database(i, hooks));
+    // Cluster mode keeps DB 0's keys by hash slot (slotToKeyInit in clusterInit); only DB 0 is used there.
+    if (this.mode === 'cluster') this.databases[0]!.enableSlotIndex();
     this.persistence = new Persistence(this);
+    this.replication = new Replication(this);
+    this.migrateConnections = new MigrateConnections(env);
     this.cluster = this.mode === 'cluster' ? new Cluster(this) : null;
     this.keyspaceEvents = parseKeyspaceEvents(config.given('notify-keyspace-events')) ?? 0;
     config.onChange((name) => {
@@ -140,6 +154,7 @@ export class RedisNode {
     this.running = true;
     this._scheduleCron();
     this.cluster?.start();
+    this.replication.start();
     this.log('notice', 'Ready to accept connections');
   }
 
@@ -169,6 +184,13 @@ export class RedisNode {
     return session;
   }
 
+  /** Registers a client that no listener accepted (the master link of a replica): not counted as a connection. */
+  internalClient(connection: Connection): ClientSession {
+    const session = new ClientSession(this, connection, this.nextClientId++);
+    this.clients.set(session.id, session);
+    return session;
+  }
+
   /** Zeroes the counters INFO reports and every command's stats (CONFIG RESETSTAT: resetServerStats and friends). */
   resetStats(): void {
     const stats = this.stats as unknown as Record<string, unknown>;
@@ -191,6 +213,7 @@ export class RedisNode {
     this.unwatchAll(c);
     this.pubsub.dropClient(c);
     this.blocking.drop(c);
+    this.replication.clientGone(c);
   }
 
   /** Whether clients must AUTH before running commands (`requirepass` is set). */
@@ -212,6 +235,8 @@ export class RedisNode {
   /** Whether CLIENT PAUSE holds this request back. */
   mustPause(c: ClientSession, args: string[]): boolean {
     if (this.pause === null) return false;
+    // Replicas are never paused: their ACKs must flow (processCommand's CLIENT_SLAVE exception).
+    if (c.replicaPeer?.attached === true) return false;
     if (this.now() >= this.pause.until) {
       this.unpause();
       return false;
@@ -251,6 +276,7 @@ export class RedisNode {
   propagateNow(dbId: number, args: readonly string[]): void {
     if (this.persistence.loading) return;
     this.persistence.feed(dbId, args);
+    this.replication.feed(dbId, args);
   }
 
   /**
@@ -262,14 +288,18 @@ export class RedisNode {
     if (ops.length === 0) return;
     this.pendingPropagation = [];
     const wrap = ops.length > 1;
-    if (wrap) this.persistence.feed(ops[0]!.dbId, ['MULTI']);
-    for (const op of ops) this.persistence.feed(op.dbId, op.args);
-    if (wrap) this.persistence.feed(ops[ops.length - 1]!.dbId, ['EXEC']);
+    // Each sink (AOF, replication stream) keeps its own selected database.
+    for (const sink of [this.persistence, this.replication]) {
+      if (wrap) sink.feed(ops[0]!.dbId, ['MULTI']);
+      for (const op of ops) sink.feed(op.dbId, op.args);
+      if (wrap) sink.feed(ops[ops.length - 1]!.dbId, ['EXEC']);
+    }
   }
 
   /** Called before replies are sent: persistence writes what was acknowledged (beforeSleep's AOF flush). */
   beforeReply(): void {
     this.cluster?.beforeReply();
+    this.replication.beforeReply();
     this.persistence.flushAof();
   }
 
@@ -374,7 +404,9 @@ export class RedisNode {
     if (!this.persistence.shutdown(save, force)) return false;
     this.running = false;
     this.cronTimer?.cancel();
+    this.migrateConnections.closeAll();
     this.cluster?.shutdown();
+    this.replication.shutdown();
     this.pause?.timer?.cancel();
     for (const c of [...this.clients.values()]) c.kill();
     this.log('warning', 'Redis is now ready to exit, bye bye...');
@@ -423,7 +455,8 @@ export class RedisNode {
   private _cron(): void {
     this.cronLoops++;
     this.commandTime = this.now();
-    for (const db of this.activeExpire ? this.databases : []) {
+    // Only a master expires keys actively; a replica waits for its master's DELs (serverCron's databasesCron).
+    for (const db of this.activeExpire && this.role === 'master' ? this.databases : []) {
       for (let pass = 0; pass < 16; pass++) {
         const { expired, sampled } = db.expireSample(20);
         // Repeat while more than 10% of the sample was stale (ACTIVE_EXPIRE_CYCLE_ACCEPTABLE_STALE in expire.c).
@@ -437,6 +470,8 @@ export class RedisNode {
       this.opsSample = { at: now, commands: this.stats.totalCommands };
     }
     this.persistence.cron();
+    this.replication.cronTick();
+    this.migrateConnections.cron(now);
   }
 }
 

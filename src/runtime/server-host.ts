@@ -2,14 +2,16 @@
 // The start-up order and log lines follow redis-server's main(): banner, listen on every `bind` address, pidfile,
 // "Running mode=…", then the node loads its data and is ready.
 
-import { appendFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { BUS_PORT_OFFSET } from '../cluster/constants.js';
 import type { LogLevel } from '../env/env.js';
 import { Config, ConfigError } from '../node/config.js';
 import { RedisNode, type ShutdownSave } from '../node/node.js';
 import { REDIS_VERSION } from '../node/version.js';
 import { errorCode, strerror } from './os-errors.js';
 import { createRealtimeEnv, type LogSink } from './realtime-env.js';
+import { LinkSet, listenLinks, type LinkListener } from './tcp-link.js';
 import { listenTcp, type TcpListener } from './tcp-listener.js';
 
 /** Options for a realtime server. */
@@ -35,6 +37,8 @@ export interface ServerHost {
   readonly host: string;
   /** The TCP port listened on (the actual one when `port 0` asked for an ephemeral port). */
   readonly port: number;
+  /** The cluster bus port listened on, in cluster mode; null otherwise. */
+  readonly busPort: number | null;
   /** Resolves with the exit code once the node has shut down and every listener is closed. */
   readonly closed: Promise<number>;
   /** Shuts the node down as SHUTDOWN would (saving per config) and closes the listeners; throws if saving failed. */
@@ -70,7 +74,10 @@ export async function startServerHost(options: ServerHostOptions = {}): Promise<
   if (config.get('dir') === '') config.set('dir', ['.'], 'file');
   const dir = config.get('dir');
   const sink = _logSink(config, dir, options.logSink);
+  // Outbound links (cluster bus, replication, MIGRATE) and accepted bus links, dropped together when the node stops.
+  const links = new LinkSet();
   const env = createRealtimeEnv({
+    net: links.network(),
     dir: () => config.get('dir'),
     sink,
     level: () => config.get('loglevel') as LogLevel,
@@ -98,36 +105,85 @@ export async function startServerHost(options: ServerHostOptions = {}): Promise<
   }
 
   let listeners: TcpListener[] = [];
+  let busListeners: LinkListener[] = [];
   let pidfile: string | null = null;
+  let lock: NodesConfLock | null = null;
   let finish: (code: number) => void = () => {};
   const closed = new Promise<number>((r) => (finish = r));
+  const releaseAll = async (): Promise<void> => {
+    if (pidfile !== null) rmSync(pidfile, { force: true });
+    pidfile = null;
+    await Promise.all(busListeners.map((l) => l.close()));
+    links.destroyAll();
+    await Promise.all(listeners.map((l) => l.close()));
+    lock?.release();
+    lock = null;
+  };
   const node = new RedisNode(env, config, {
     onShutdown: (code) => {
-      if (pidfile !== null) rmSync(pidfile, { force: true });
-      void Promise.all(listeners.map((l) => l.close())).then(() => {
+      links.destroyAll();
+      void releaseAll().then(() => {
         options.onShutdown?.(code);
         finish(code);
       });
     },
   });
-  const listening = await _listenAll(node, config.get('bind'), config.getNumber('port'));
+  const listening = await _listenAll(node, config.get('bind'), config.getNumber('port'), (host, port) =>
+    listenTcp(node, host, port),
+  );
   listeners = listening.listeners;
   const port = listeners[0]!.port;
-  if (config.get('pidfile') !== '') {
-    pidfile = resolve(dir, config.get('pidfile'));
-    try {
-      writeFileSync(pidfile, `${env.pid}\n`);
-    } catch (e) {
-      node.log('warning', `Failed to write PID file: ${strerror(e)}`);
-      pidfile = null;
+  try {
+    if (node.cluster !== null) {
+      const cluster = node.cluster;
+      // `port 0` asks for an ephemeral port (a redis-sim extension): in cluster mode the node must announce the port
+      // it got, and its bus takes an ephemeral port too unless `cluster-port` names one.
+      const ephemeral = config.getNumber('port') === 0;
+      if (ephemeral) config.set('port', [String(port)], 'file');
+      lock = lockNodesConf(resolve(dir, config.get('cluster-config-file')), config.get('cluster-config-file'));
+      if (lock === null) {
+        const text = nodesConfLockedMessage(config.get('cluster-config-file'));
+        node.log('warning', text);
+        throw new HostStartError(text);
+      }
+      if (config.getNumber('cluster-port') === 0 && port > 65535 - BUS_PORT_OFFSET && !ephemeral) {
+        const text =
+          'Redis port number too high. Cluster communication port is 10,000 port numbers higher than your Redis ' +
+          'port. Your Redis port number must be 55535 or less.';
+        node.log('warning', text);
+        throw new HostStartError(text);
+      }
+      const busPort = ephemeral && config.getNumber('cluster-port') === 0 ? 0 : cluster.busPort;
+      const bus = await _listenAll(node, config.get('bind'), busPort, (host, p) =>
+        listenLinks(host, p, links, (link) => cluster.acceptLink(link)),
+      ).catch((e: unknown) => {
+        node.log('warning', `Failed listening on port ${busPort} (cluster), aborting.`);
+        throw e;
+      });
+      busListeners = bus.listeners;
+      if (busPort === 0) config.set('cluster-port', [String(busListeners[0]!.port)], 'file');
     }
+    if (config.get('pidfile') !== '') {
+      pidfile = resolve(dir, config.get('pidfile'));
+      try {
+        writeFileSync(pidfile, `${env.pid}\n`);
+      } catch (e) {
+        node.log('warning', `Failed to write PID file: ${strerror(e)}`);
+        pidfile = null;
+      }
+    }
+    node.log('notice', `Running mode=${node.mode}, port=${port}.`);
+    node.start();
+  } catch (e) {
+    // A node that cannot start (bus port taken, nodes.conf locked or unreadable) leaves nothing behind.
+    await releaseAll();
+    throw e;
   }
-  node.log('notice', `Running mode=${node.mode}, port=${port}.`);
-  node.start();
   return {
     node,
     host: listening.host,
     port,
+    busPort: busListeners[0]?.port ?? null,
     closed,
     async stop(save = 'default') {
       if (node.running && !node.shutdown(save))
@@ -135,6 +191,54 @@ export async function startServerHost(options: ServerHostOptions = {}): Promise<
       await closed;
     },
   };
+}
+
+/** The lock a node holds on its nodes.conf while it runs (clusterLockConfig). */
+export interface NodesConfLock {
+  /** Removes the lock file. */
+  release(): void;
+}
+
+/** Redis's refusal to share a nodes.conf between two running nodes (clusterLockConfig). */
+export function nodesConfLockedMessage(name: string): string {
+  return (
+    `Sorry, the cluster configuration file ${name} is already used by a different Redis Cluster node. Please make ` +
+    'sure that different nodes use different cluster configuration files.'
+  );
+}
+
+/**
+ * Takes the lock on the nodes.conf at `path`, or returns null when a live node holds it. Node has no flock, so the
+ * lock is a file `<path>.lock` created exclusively and holding the owner's pid; a lock left by a dead process (a
+ * crash) is taken over, and one held by this very process (another node hosted here) is refused. It is removed when
+ * the node stops.
+ */
+export function lockNodesConf(path: string, name: string): NodesConfLock | null {
+  const lockPath = `${path}.lock`;
+  const token = `${process.pid}\n`;
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      writeFileSync(lockPath, token, { flag: 'wx' });
+      let held = true;
+      return {
+        release() {
+          if (!held) return;
+          held = false;
+          try {
+            if (readFileSync(lockPath, 'latin1') === token) rmSync(lockPath, { force: true });
+          } catch {
+            // Already gone.
+          }
+        },
+      };
+    } catch (e) {
+      if (errorCode(e) !== 'EEXIST')
+        throw new HostStartError(`Can't open ${name} in order to acquire a lock: ${strerror(e)}`);
+    }
+    if (_lockOwnerAlive(lockPath)) return null;
+    rmSync(lockPath, { force: true });
+  }
+  return null;
 }
 
 // --- internal ---
@@ -165,21 +269,22 @@ const _SKIPPABLE = new Set(['EAFNOSUPPORT', 'EPROTONOSUPPORT', 'ENOPROTOOPT', 'E
  * listenToPort: every `bind` address on one port; `-addr` is optional; `*` and `::*` are the wildcards. Addresses and
  * the port are read once: CONFIG SET port/bind store the new values without rebinding (Redis's changeListenPort and
  * changeBindAddr are not mirrored), so they take effect at the next start, e.g. after CONFIG REWRITE. `unixsocket` is
- * stored but never listened on.
+ * stored but never listened on. Used for the client port and the cluster bus port alike.
  */
-async function _listenAll(
+async function _listenAll<L extends { readonly port: number; close(): Promise<void> }>(
   node: RedisNode,
   bind: string,
   port: number,
-): Promise<{ listeners: TcpListener[]; host: string }> {
-  const listeners: TcpListener[] = [];
+  listenOne: (host: string, port: number) => Promise<L>,
+): Promise<{ listeners: L[]; host: string }> {
+  const listeners: L[] = [];
   let first: string | null = null;
   for (const entry of bind === '' ? [] : bind.split(' ')) {
     const optional = entry.startsWith('-');
     const addr = optional ? entry.slice(1) : entry;
     const host = addr === '*' ? '0.0.0.0' : addr === '::*' ? '::' : addr;
     try {
-      const listener = await listenTcp(node, host, port);
+      const listener = await listenOne(host, port);
       listeners.push(listener);
       first ??= addr === '*' ? '127.0.0.1' : addr === '::*' ? '::1' : addr;
       port = listener.port;
@@ -194,4 +299,22 @@ async function _listenAll(
   }
   if (first === null) throw new HostStartError('Configured to not listen anywhere, exiting.');
   return { listeners, host: first };
+}
+
+/** Whether the pid written in a lock file belongs to a live process. */
+function _lockOwnerAlive(lockPath: string): boolean {
+  let pid: number;
+  try {
+    pid = Number.parseInt(readFileSync(lockPath, 'latin1'), 10);
+  } catch {
+    return false;
+  }
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return errorCode(e) === 'EPERM';
+  }
 }

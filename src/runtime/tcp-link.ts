@@ -1,7 +1,7 @@
 // Adapts node:net sockets to the core's Link: outbound connections (env.net.connect) and accepted cluster-bus
 // connections. A LinkSet tracks a node's links so its host can drop them all when the node stops or crashes.
 
-import { connect, type Socket } from 'node:net';
+import { connect, createServer, type Server, type Socket } from 'node:net';
 import type { Link, LinkCloseReason, Network } from '../env/env.js';
 
 /** The open links of one node, so they can be destroyed together. */
@@ -33,6 +33,39 @@ export class LinkSet {
       },
     };
   }
+}
+
+/** A listening socket whose accepted connections become Links (the cluster bus port). */
+export interface LinkListener {
+  /** The port actually bound. */
+  readonly port: number;
+  /** Stops accepting; links already accepted stay (the LinkSet drops them). */
+  close(): Promise<void>;
+}
+
+/** Listens on `host:port`; each accepted socket joins `links` and goes to `accept` as an established Link. */
+export async function listenLinks(
+  host: string,
+  port: number,
+  links: LinkSet,
+  accept: (link: Link) => void,
+): Promise<LinkListener> {
+  const server: Server = createServer({ noDelay: true }, (socket) => {
+    links.track(socket);
+    accept(linkFor(socket, true));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen({ port, host, ipv6Only: host.includes(':') }, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address();
+  return {
+    port: typeof address === 'object' && address !== null ? address.port : port,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
 }
 
 /** Wraps a socket as a Link; `established` says whether it is already connected (accepted) or still connecting. */

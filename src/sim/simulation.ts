@@ -7,7 +7,7 @@
 // pause stops the process like SIGSTOP (its timers and incoming bytes wait; time keeps moving and it catches up on
 // resume).
 
-import type { Env, TimerHandle } from '../env/env.js';
+import type { Env, Network, TimerHandle } from '../env/env.js';
 import { Config } from '../node/config.js';
 import { RedisNode } from '../node/node.js';
 import { EventLog } from './event-log.js';
@@ -159,6 +159,22 @@ export class Simulation {
     });
   }
 
+  /**
+   * Claims a new endpoint name (`tool-<n>` when omitted) and returns its outbound network, for code that talks to
+   * nodes the way an outside process would (the cluster former); the name can be partitioned like a client's.
+   */
+  endpoint(name?: string): { readonly name: string; readonly net: Network } {
+    let claimed = name;
+    if (claimed === undefined) {
+      do claimed = `tool-${this.nextClient++}`;
+      while (this.endpoints.has(claimed));
+    }
+    this._claimName(claimed);
+    this.endpoints.add(claimed);
+    const from = claimed;
+    return { name: from, net: { connect: (host, port) => this.network.connect(from, `${host}:${port}`) } };
+  }
+
   /** Runs `task` after `delayMs` of virtual time, inside the event queue (how scenarios script their steps). */
   schedule(delayMs: number, task: () => void): TimerHandle {
     return this.queue.schedule(delayMs, task);
@@ -291,6 +307,15 @@ export class Simulation {
     node.start();
     if (host.incarnation !== incarnation || host.state !== 'running') return;
     this.network.listen(host.name, host.address, (end) => this._accept(host, incarnation, end));
+    // A cluster node also listens on its bus port (clusterInit); accepted links go to the cluster, not the node.
+    const cluster = node.cluster;
+    if (cluster !== null) {
+      host.busAddress = `${ip}:${cluster.busPort}`;
+      this.network.listen(host.name, host.busAddress, (end) => {
+        if (host.current !== node || host.incarnation !== incarnation) end.close();
+        else cluster.acceptLink(end);
+      });
+    }
   }
 
   /** Hands an accepted link to the node as a client connection. */
@@ -313,6 +338,7 @@ export class Simulation {
     host.current = null;
     host.deferred = [];
     this.network.stopListening(host.address);
+    if (host.busAddress !== null) this.network.stopListening(host.busAddress);
   }
 
   /** env.schedule for one incarnation: a timer that never fires once the process is gone and waits while it is paused. */
@@ -356,6 +382,8 @@ class _Host implements SimNode {
   paused = false;
   incarnation = 0;
   current: RedisNode | null = null;
+  /** The cluster bus address of the current (or last) incarnation, in cluster mode. */
+  busAddress: string | null = null;
   /** Timers that came due while the process was paused, in the order they came due. */
   deferred: _GatedTimer[] = [];
   readonly storage = new MemoryStorage();

@@ -12,11 +12,10 @@ import { helpReply } from './help.js';
 /** A client class as CLIENT LIST TYPE and CLIENT KILL TYPE name it (getClientType). */
 export type ClientType = 'normal' | 'master' | 'replica' | 'pubsub';
 
-/**
- * The class of a client (getClientType). Replication links are not modelled yet, so a client is a pub/sub subscriber
- * or normal; when replicas and master links exist they must be reported here (and flagged S/M in CLIENT LIST).
- */
+/** The class of a client (getClientType): the master link, an attached replica, a pub/sub subscriber, or normal. */
 export function clientType(c: ClientSession): ClientType {
+  if (c.isMaster) return 'master';
+  if (c.replicaPeer?.attached === true) return 'replica';
   return c.subscribed ? 'pubsub' : 'normal';
 }
 
@@ -324,9 +323,11 @@ function _unknownType(name: string): Reply {
   return error(`ERR Unknown client type '${name}'`);
 }
 
-/** CLIENT LIST flags (catClientInfoString): P pub/sub, x MULTI, b blocked, d dirty CAS, c closing, e no-evict. */
+/** CLIENT LIST flags (catClientInfoString): S replica, M master, P pub/sub, x MULTI, b blocked, d dirty CAS, c closing, e no-evict. */
 function _flags(c: ClientSession): string {
   let flags = '';
+  if (c.replicaPeer?.attached === true) flags += 'S';
+  if (c.isMaster) flags += 'M';
   if (c.subscribed) flags += 'P';
   if (c.multi !== null) flags += 'x';
   if (c.hold === 'blocked') flags += 'b';

@@ -21,6 +21,9 @@ import { dumpRestoreCommands } from './dump-restore.js';
 import { functionsCommands } from './functions.js';
 import { hyperloglogCommands } from './hyperloglog.js';
 import { sortCommands } from './sort.js';
+import { migrateCommands } from './migrate.js';
+import { replicationCommands } from './replication.js';
+import { clusterCommands } from './cluster.js';
 import type { CommandFamily } from '../command-table.js';
 
 /** All families, in registration order. */
@@ -46,4 +49,7 @@ export const ALL_COMMAND_FAMILIES: readonly CommandFamily[] = [
   objectCommands,
   dumpRestoreCommands,
   functionsCommands,
+  replicationCommands,
+  migrateCommands,
+  clusterCommands,
 ];

@@ -54,8 +54,17 @@ export const pubsubCommands: CommandFamily = {
         : args.slice(1).flatMap((p) => c.node.pubsub.punsubscribe(c, p)),
     ),
 
-  publish: (c, args) => integer(c.node.publish(args[1]!, args[2]!, 'channel')),
-  spublish: (c, args) => integer(c.node.publish(args[1]!, args[2]!, 'shard')),
+  // publishCommand / spublishCommand: in cluster mode the message also goes to the other nodes over the bus.
+  publish: (c, args) => {
+    const receivers = c.node.publish(args[1]!, args[2]!, 'channel');
+    c.node.cluster?.propagatePublish(args[1]!, args[2]!, false);
+    return integer(receivers);
+  },
+  spublish: (c, args) => {
+    const receivers = c.node.publish(args[1]!, args[2]!, 'shard');
+    c.node.cluster?.propagatePublish(args[1]!, args[2]!, true);
+    return integer(receivers);
+  },
 
   'pubsub|channels': (c, args) => _channelList(c.node.pubsub.channels.keys(), args),
   'pubsub|shardchannels': (c, args) => _channelList(c.node.pubsub.shardChannels.keys(), args),

@@ -564,12 +564,15 @@ describe('keyspace notifications', () => {
 describe('cluster mode', () => {
   it('refuses SWAPDB, MOVE and COPY to another database', () => {
     const { h } = harness([['cluster-enabled', ['yes']]]);
+    // A cluster node serves keys only in slots it owns, while the cluster is up.
+    h.run('CLUSTER', 'ADDSLOTSRANGE', '0', '16383');
+    h.node.cluster!.state.state = 'ok';
     put(h, 'k');
     expect(h.run('SWAPDB', 0, 1)).toEqual({ error: 'ERR SWAPDB is not allowed in cluster mode' });
     expect(h.run('MOVE', 'k', 1)).toEqual({ error: 'ERR MOVE is not allowed in cluster mode' });
-    expect(h.run('COPY', 'k', 'x', 'DB', 1)).toEqual({
+    expect(h.run('COPY', 'k', '{k}x', 'DB', 1)).toEqual({
       error: 'ERR Copying to another database is not allowed in cluster mode',
     });
-    expect(h.run('COPY', 'k', 'x', 'DB', 0)).toBe(1);
+    expect(h.run('COPY', 'k', '{k}x', 'DB', 0)).toBe(1);
   });
 });

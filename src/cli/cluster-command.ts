@@ -1,0 +1,182 @@
+// `redis-sim cluster --masters 3 --replicas 1 [--port 30001] …`: every node of a cluster in this process on
+// consecutive ports, formed as `redis-cli --cluster create` would, served in the foreground until Ctrl-C.
+
+import yargs from 'yargs';
+import type { FormedCluster } from '../cluster/cluster-former.js';
+import { startClusterHost, type ClusterHost } from '../runtime/cluster-host.js';
+import { resolve } from 'node:path';
+import { CliError, type CliCommand, type CliIo } from './cli-io.js';
+
+/** The `cluster` command. */
+export const clusterCommand: CliCommand = {
+  name: 'cluster',
+  usage: 'cluster [options..]',
+  describe: 'run a whole Redis Cluster (masters and replicas) in one process and form it',
+  run: runCluster,
+};
+
+/** Validated `redis-sim cluster` arguments. */
+export interface ClusterArgs {
+  readonly masters: number;
+  readonly replicas: number;
+  readonly port: number;
+  readonly host: string;
+  readonly nodeTimeout: number;
+  readonly dir: string;
+  readonly appendonly: boolean;
+  readonly form: boolean;
+}
+
+/** Parses and validates the words after `cluster`; null with `help` printed for --help. Throws CliError. */
+export async function parseClusterArgs(args: readonly string[], io: CliIo): Promise<ClusterArgs | null> {
+  let helped = false;
+  const parser = yargs([...args])
+    .scriptName('redis-sim cluster')
+    .usage('Usage: redis-sim cluster [options]\n\nRuns every node of a Redis Cluster in this process and forms it.')
+    .option('masters', { type: 'string', default: '3', describe: 'master count (at least 3)' })
+    .option('replicas', { type: 'string', default: '1', describe: 'replicas per master' })
+    .option('port', { type: 'string', default: '30001', describe: 'first port; the nodes take consecutive ports' })
+    .option('host', { type: 'string', default: '127.0.0.1', describe: 'address every node binds and announces' })
+    .option('node-timeout', { type: 'string', default: '5000', describe: 'cluster-node-timeout in ms' })
+    .option('dir', { type: 'string', default: '.', describe: 'root directory; each node uses <dir>/<port>/' })
+    .option('appendonly', { type: 'string', default: 'no', describe: 'appendonly for every node (yes|no)' })
+    .option('form', { type: 'boolean', default: true, describe: 'form the cluster (--no-form: leave empty nodes)' })
+    .example('redis-sim cluster --masters 3 --replicas 1', 'six nodes on ports 30001-30006')
+    .strict()
+    .exitProcess(false)
+    .version(false)
+    .help()
+    .wrap(100)
+    .fail((message, error) => {
+      throw error ?? new CliError(message, true);
+    });
+  const argv = await parser.parseAsync([...args], {}, (error, _parsed, output) => {
+    if (error == null && output !== '') {
+      helped = true;
+      io.out(`${output}\n`);
+    }
+  });
+  if (helped) return null;
+  const masters = _integer('--masters', argv.masters, 3, 1000);
+  const replicas = _integer('--replicas', argv.replicas, 0, 100);
+  const port = _integer('--port', argv.port, 0, 65535);
+  const nodeTimeout = _integer('--node-timeout', argv['node-timeout'], 1, 2 ** 31 - 1);
+  const last = port + masters * (replicas + 1) - 1;
+  if (port !== 0 && last > 55535) {
+    throw new CliError(
+      `Expected \`--port\` to leave room for ${masters * (replicas + 1)} nodes and their bus ports (the last port ` +
+        `must be <= 55535), got \`${port}\``,
+      true,
+    );
+  }
+  const appendonly = argv.appendonly.toLowerCase();
+  if (appendonly !== 'yes' && appendonly !== 'no')
+    throw new CliError(`Expected \`--appendonly\` to be yes or no, got \`${argv.appendonly}\``, true);
+  if (argv.host === '') throw new CliError('Expected `--host` to be an address, got ``', true);
+  return {
+    masters,
+    replicas,
+    port,
+    host: argv.host,
+    nodeTimeout,
+    dir: resolve(io.cwd, argv.dir),
+    appendonly: appendonly === 'yes',
+    form: argv.form,
+  };
+}
+
+/** Starts the nodes, forms the cluster, prints the table and serves until SIGINT/SIGTERM; resolves with the exit code. */
+export async function runCluster(args: readonly string[], io: CliIo): Promise<number> {
+  const parsed = await parseClusterArgs(args, io);
+  if (parsed === null) return 0;
+  const count = parsed.masters * (parsed.replicas + 1);
+  io.out(
+    `Starting ${count} nodes (${parsed.masters} masters, ${parsed.replicas} replicas per master) on ` +
+      `${parsed.host}, node files in ${parsed.dir}\n`,
+  );
+  let stopping: Promise<void> | null = null;
+  let host: ClusterHost | null = null;
+  // A signal during start-up stops whatever has started so far once startClusterHost returns or fails.
+  let interrupted = false;
+  const stopSignals = io.onSignal((signal) => {
+    if (host === null) {
+      interrupted = true;
+      return;
+    }
+    if (stopping !== null) return;
+    io.out(`Received ${signal}, shutting down every node...\n`);
+    stopping = host.stop();
+  });
+  try {
+    host = await startClusterHost({
+      masters: parsed.masters,
+      replicas: parsed.replicas,
+      port: parsed.port,
+      host: parsed.host,
+      dir: parsed.dir,
+      nodeTimeout: parsed.nodeTimeout,
+      appendonly: parsed.appendonly,
+      form: parsed.form,
+      progress: (line) => io.out(`${line}\n`),
+    });
+    if (interrupted) {
+      await host.stop();
+      return 0;
+    }
+    io.out(_table(host, parsed));
+    await host.closed;
+    if (stopping !== null) await stopping;
+    io.out('Every node has stopped.\n');
+    return 0;
+  } finally {
+    stopSignals();
+  }
+}
+
+// --- internal ---
+
+/** Validates an integer option within [min, max]. */
+function _integer(flag: string, raw: string, min: number, max: number): number {
+  const n = /^-?\d+$/.test(raw.trim()) ? Number(raw) : NaN;
+  if (!Number.isSafeInteger(n) || n < min) {
+    throw new CliError(`Expected \`${flag}\` to be an integer >= ${min}, got \`${raw}\``, true);
+  }
+  if (n > max) throw new CliError(`Expected \`${flag}\` to be an integer <= ${max}, got \`${raw}\``, true);
+  return n;
+}
+
+/** The table of nodes and the line saying how to connect. */
+function _table(host: ClusterHost, args: ClusterArgs): string {
+  const formed: FormedCluster | null = host.formed;
+  const rows: string[][] = [['PORT', 'ID', 'ROLE', 'SLOTS']];
+  for (const [i, node] of host.nodes.entries()) {
+    const f = formed?.nodes[i];
+    const id = f?.id ?? node.node.cluster?.state.myself.name ?? '?';
+    if (f === undefined) {
+      rows.push([String(node.port), id, 'master', '-']);
+    } else if (f.role === 'master') {
+      rows.push([String(node.port), id, 'master', f.slots.map((r) => `${r.first}-${r.last}`).join(',')]);
+    } else {
+      const master = formed!.nodes.find((m) => m.id === f.masterId);
+      rows.push([String(node.port), id, 'replica', `replicates ${master?.port ?? f.masterId}`]);
+    }
+  }
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
+  const lines = rows.map((r) =>
+    r
+      .map((cell, c) => cell.padEnd(widths[c]!))
+      .join('  ')
+      .trimEnd(),
+  );
+  const first = host.nodes[0]!;
+  const status =
+    formed === null
+      ? `${host.nodes.length} empty cluster nodes are running (not formed: --no-form).`
+      : `The cluster is ready: every node reports cluster_state:ok.`;
+  const hostFlag = args.host === '127.0.0.1' ? '' : `-h ${args.host} `;
+  return (
+    `${lines.join('\n')}\n${status}\n` +
+    `Connect with: redis-cli -c ${hostFlag}-p ${first.port}\n` +
+    'Press Ctrl-C to stop every node.\n'
+  );
+}

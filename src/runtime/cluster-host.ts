@@ -1,0 +1,221 @@
+// Hosts every node of a cluster in this process, each a full realtime node (its own ports, directory, timers and
+// log) started by startServerHost, then forms the cluster over RESP with the core's former, as `redis-cli --cluster
+// create` would. What `redis-sim cluster` and the library's startCluster run.
+
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { ClusterFormError, startClusterFormer, type FormedCluster, type FormerEnv } from '../cluster/cluster-former.js';
+import type { TimerHandle } from '../env/env.js';
+import { strerror } from './os-errors.js';
+import { HostStartError, createHostConfig, startServerHost, type ServerHost } from './server-host.js';
+import { LinkSet } from './tcp-link.js';
+
+/** Options for a hosted cluster. */
+export interface ClusterHostOptions {
+  /** Masters, at least 3. */
+  masters: number;
+  /** Replicas per master. */
+  replicas: number;
+  /** The first node's port; the others follow it. 0: every node takes ephemeral client and bus ports. */
+  port: number;
+  /** The address every node binds and announces. Default 127.0.0.1. */
+  host?: string;
+  /** Root directory; each node keeps its files in `<dir>/<port>/` (`<dir>/node-<i>/` with ephemeral ports). */
+  dir: string;
+  /** `cluster-node-timeout` in ms. Default 5000. */
+  nodeTimeout?: number;
+  /** `appendonly` for every node. Default false. */
+  appendonly?: boolean;
+  /** More directives for every node, applied last. */
+  directives?: readonly (readonly [string, readonly string[]])[];
+  /** Form the cluster (default true); false leaves empty cluster-mode nodes, for `redis-cli --cluster create`. */
+  form?: boolean;
+  /** How long forming may take. Default 60 000 ms. */
+  formTimeoutMs?: number;
+  /** Receives each node's log lines; when omitted they go to `redis.log` in the node's directory. */
+  logSink?: (port: number, line: string) => void;
+  /** Receives the former's progress lines (redis-cli's `>>> …` lines). */
+  progress?: (line: string) => void;
+}
+
+/** A running hosted cluster. */
+export interface ClusterHost {
+  /** The node hosts, in port order (masters first as planned). */
+  readonly nodes: readonly ServerHost[];
+  /** The formed cluster (ids, roles, slots), or null with `form: false`. */
+  readonly formed: FormedCluster | null;
+  /** Resolves once every node has shut down (by stop(), or each by SHUTDOWN). */
+  readonly closed: Promise<void>;
+  /** Shuts every node down as SHUTDOWN would (saving per config) and closes every port. */
+  stop(): Promise<void>;
+}
+
+/** Starts all nodes, forms the cluster unless `form` is false; throws HostStartError / ClusterFormError, leaving nothing running. */
+export async function startClusterHost(options: ClusterHostOptions): Promise<ClusterHost> {
+  const count = options.masters * (options.replicas + 1);
+  const host = options.host ?? '127.0.0.1';
+  const nodes: ServerHost[] = [];
+  const stopAll = async (): Promise<void> => {
+    await Promise.all(nodes.map((n) => n.stop().catch(() => n.stop('nosave'))));
+  };
+  try {
+    for (let i = 0; i < count; i++) {
+      const port = options.port === 0 ? 0 : options.port + i;
+      const dir = resolve(nodeDirectory(options.dir, port, i));
+      try {
+        mkdirSync(dir, { recursive: true });
+      } catch (e) {
+        throw new HostStartError(`Can't create the directory ${dir}: ${strerror(e)}`);
+      }
+      const sink = options.logSink;
+      // Lines logged before an ephemeral port is known wait, and then go out under the port bound.
+      const early: string[] | null = port === 0 && sink !== undefined ? [] : null;
+      const started = await startServerHost({
+        config: createHostConfig(dir),
+        directives: [
+          ['port', [String(port)]],
+          ['bind', [host]],
+          ['dir', [dir]],
+          ['cluster-enabled', ['yes']],
+          ['cluster-node-timeout', [String(options.nodeTimeout ?? 5000)]],
+          ['appendonly', [options.appendonly === true ? 'yes' : 'no']],
+          ...(sink === undefined ? [['logfile', ['redis.log']] as const] : []),
+          ...(options.directives ?? []),
+        ],
+        logSink: (line) => {
+          const bound = nodes[i]?.port;
+          if (bound === undefined && early !== null) early.push(line);
+          else sink?.(bound ?? port, line);
+        },
+      });
+      nodes.push(started);
+      for (const line of early?.splice(0) ?? []) sink?.(started.port, line);
+    }
+    const formed = options.form === false ? null : await _form(nodes, options);
+    return {
+      nodes,
+      formed,
+      closed: Promise.all(nodes.map((n) => n.closed)).then(() => {}),
+      stop: stopAll,
+    };
+  } catch (e) {
+    await stopAll();
+    throw e;
+  }
+}
+
+// --- internal ---
+
+/** Runs the core's former over real sockets and wall-clock timers. */
+function _form(nodes: readonly ServerHost[], options: ClusterHostOptions): Promise<FormedCluster> {
+  const links = new LinkSet();
+  const env: FormerEnv = {
+    net: links.network(),
+    schedule: (delayMs: number, task: () => void): TimerHandle => {
+      const timer = setTimeout(task, delayMs);
+      return { cancel: () => clearTimeout(timer) };
+    },
+  };
+  const targets = nodes.map((n) => ({
+    host: options.host ?? '127.0.0.1',
+    port: n.port,
+    ...(n.busPort === null ? {} : { busPort: n.busPort }),
+  }));
+  return new Promise((resolvePromise, reject) => {
+    startClusterFormer(
+      env,
+      targets,
+      {
+        replicas: options.replicas,
+        // Real time: check often rather than redis-cli's once a second, so the cluster is ready sooner.
+        joinDelayMs: 100,
+        pollMs: 100,
+        timeoutMs: options.formTimeoutMs ?? 60_000,
+        ...(options.progress === undefined ? {} : { log: options.progress }),
+      },
+      (result) => {
+        links.destroyAll();
+        if (result instanceof ClusterFormError) reject(result);
+        else resolvePromise(result);
+      },
+    );
+  });
+}
+
+/** The directory a node of a hosted cluster uses, for callers that report it. */
+export function nodeDirectory(root: string, port: number, index: number): string {
+  return join(root, port === 0 ? `node-${index}` : String(port));
+}
+
+/** Options for the library's startCluster. */
+export interface StartClusterOptions {
+  /** Masters, at least 3. Default 3. */
+  masters?: number;
+  /** Replicas per master. Default 0. */
+  replicas?: number;
+  /** The first port, the others consecutive; 0 (the default) gives every node ephemeral client and bus ports. */
+  port?: number;
+  /** The address to bind and announce. Default 127.0.0.1. */
+  host?: string;
+  /** Root directory for the nodes' files; a temporary one, removed by stop(), when omitted. */
+  dir?: string;
+  /** `cluster-node-timeout` in ms. Default 5000. */
+  nodeTimeout?: number;
+  /** More directives for every node. Default: no RDB save points (`save ""`). */
+  directives?: readonly (readonly [string, readonly string[]])[];
+  /** Receives each node's log lines; discarded when omitted. */
+  logSink?: (port: number, line: string) => void;
+}
+
+/** One node of a started cluster. */
+export interface StartedClusterNode {
+  readonly host: string;
+  readonly port: number;
+  readonly id: string;
+  readonly role: 'master' | 'replica';
+  /** The node's host, for access to the RedisNode itself. */
+  readonly server: ServerHost;
+}
+
+/** A formed cluster on real TCP. */
+export interface StartedCluster {
+  readonly nodes: readonly StartedClusterNode[];
+  /** `{host, port}` of every master, for cluster clients (ioredis `new Cluster(seeds)`, node-redis `rootNodes`). */
+  readonly seeds: readonly { readonly host: string; readonly port: number }[];
+  /** Shuts every node down and closes every port (and removes the temporary directory, if one was made). */
+  stop(): Promise<void>;
+}
+
+/** Starts and forms a cluster in this process on real TCP ports (ephemeral by default). */
+export async function startCluster(options: StartClusterOptions = {}): Promise<StartedCluster> {
+  const own = options.dir === undefined ? mkdtempSync(join(tmpdir(), 'redis-sim-cluster-')) : null;
+  const sink = options.logSink ?? (() => {});
+  try {
+    const host = await startClusterHost({
+      masters: options.masters ?? 3,
+      replicas: options.replicas ?? 0,
+      port: options.port ?? 0,
+      dir: options.dir ?? own!,
+      ...(options.host === undefined ? {} : { host: options.host }),
+      ...(options.nodeTimeout === undefined ? {} : { nodeTimeout: options.nodeTimeout }),
+      directives: [['save', ['']], ...(options.directives ?? [])],
+      logSink: sink,
+    });
+    const nodes = host.nodes.map((server, i) => {
+      const formed = host.formed!.nodes[i]!;
+      return { host: formed.host, port: server.port, id: formed.id, role: formed.role, server };
+    });
+    return {
+      nodes,
+      seeds: nodes.filter((n) => n.role === 'master').map((n) => ({ host: n.host, port: n.port })),
+      async stop() {
+        await host.stop();
+        if (own !== null) rmSync(own, { recursive: true, force: true });
+      },
+    };
+  } catch (e) {
+    if (own !== null) rmSync(own, { recursive: true, force: true });
+    throw e;
+  }
+}

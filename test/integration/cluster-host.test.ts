@@ -1,0 +1,177 @@
+// Hosting cluster nodes on real TCP: the bus port of one node (listening, ephemeral ports, the nodes.conf lock,
+// start-up failures that leave nothing behind), then whole clusters from startCluster, checked by real
+// `redis-cli --cluster check`.
+
+import { spawnSync } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
+import { connect, createServer } from 'node:net';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startCluster, type StartedCluster } from '../../src/runtime/cluster-host.js';
+import { HostStartError, startServerHost, type ServerHost } from '../../src/runtime/server-host.js';
+import { RespClient, freePort, tempDir, waitFor } from '../helpers/servers.js';
+
+/** Whether a TCP connection to the port is refused. */
+function refused(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.once('error', () => resolve(true));
+  });
+}
+
+const CLUSTER = [
+  ['cluster-enabled', ['yes']],
+  ['save', ['']],
+] as const;
+
+describe('a cluster node on real TCP', () => {
+  const cleanups: (() => Promise<void> | void)[] = [];
+  afterEach(async () => {
+    for (const c of cleanups.splice(0).reverse()) await c();
+  });
+
+  async function start(dir: string, extra: readonly (readonly [string, readonly string[]])[] = []) {
+    const host = await startServerHost({
+      directives: [['port', ['0']], ['dir', [dir]], ...CLUSTER, ...extra],
+      logSink: () => {},
+    });
+    cleanups.push(() => (host.node.running ? host.stop('nosave') : undefined));
+    return host;
+  }
+
+  it('listens on an ephemeral bus port with port 0 and reports both ports in CONFIG GET', async () => {
+    const { dir, cleanup } = tempDir();
+    cleanups.push(cleanup);
+    const host = await start(dir);
+    expect(host.busPort).not.toBeNull();
+    expect(host.busPort).not.toBe(host.port + 10000);
+    const client = await RespClient.connect(host.port);
+    expect(await client.run('CONFIG', 'GET', 'port')).toEqual(['port', String(host.port)]);
+    expect(await client.run('CONFIG', 'GET', 'cluster-port')).toEqual(['cluster-port', String(host.busPort)]);
+    client.socket.destroy();
+    expect(await refused(host.busPort!)).toBe(false);
+    await host.stop('nosave');
+    expect(await refused(host.port)).toBe(true);
+    expect(await refused(host.busPort!)).toBe(true);
+  });
+
+  it('uses port + 10000 for the bus by default', async () => {
+    const { dir, cleanup } = tempDir();
+    cleanups.push(cleanup);
+    let port = await freePort();
+    while (port > 55535) port = await freePort();
+    const host = await start(dir, [['port', [String(port)]]]);
+    expect(host.busPort).toBe(port + 10000);
+  });
+
+  it('refuses a second node on the same nodes.conf, and frees it on stop', async () => {
+    const { dir, cleanup } = tempDir();
+    cleanups.push(cleanup);
+    const first = await start(dir);
+    expect(existsSync(join(dir, 'nodes.conf.lock'))).toBe(true);
+    const lines: string[] = [];
+    const second = startServerHost({
+      directives: [['port', ['0']], ['dir', [dir]], ...CLUSTER],
+      logSink: (l) => lines.push(l),
+    });
+    await expect(second).rejects.toThrow(
+      new HostStartError(
+        'Sorry, the cluster configuration file nodes.conf is already used by a different Redis Cluster node. ' +
+          'Please make sure that different nodes use different cluster configuration files.',
+      ),
+    );
+    await first.stop('nosave');
+    expect(existsSync(join(dir, 'nodes.conf.lock'))).toBe(false);
+    const third = await start(dir);
+    expect(third.node.running).toBe(true);
+  });
+
+  it('takes over a lock left by a dead process', async () => {
+    const { dir, cleanup } = tempDir();
+    cleanups.push(cleanup);
+    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+    writeFileSync(join(dir, 'nodes.conf.lock'), `${dead.stdout}\n`);
+    const host = await start(dir);
+    expect(host.node.running).toBe(true);
+  });
+
+  it('fails with Redis log lines when the bus port is taken, and closes the client port', async () => {
+    const { dir, cleanup } = tempDir();
+    cleanups.push(cleanup);
+    const blocker = createServer();
+    const busPort = await new Promise<number>((resolve) =>
+      blocker.listen(0, '127.0.0.1', () => resolve((blocker.address() as { port: number }).port)),
+    );
+    cleanups.push(() => new Promise<void>((r) => blocker.close(() => r())));
+    const port = await freePort();
+    const lines: string[] = [];
+    const failed = startServerHost({
+      directives: [['port', [String(port)]], ['cluster-port', [String(busPort)]], ['dir', [dir]], ...CLUSTER],
+      logSink: (l) => lines.push(l),
+    });
+    await expect(failed).rejects.toThrow(
+      `Could not create server TCP listening socket 127.0.0.1:${busPort}: bind: Address already in use`,
+    );
+    expect(lines.join('\n')).toContain(`Failed listening on port ${busPort} (cluster), aborting.`);
+    expect(await refused(port)).toBe(true);
+    expect(existsSync(join(dir, 'nodes.conf.lock'))).toBe(false);
+  });
+
+  it('hands accepted bus connections to the cluster', async () => {
+    const { dir, cleanup } = tempDir();
+    cleanups.push(cleanup);
+    const host: ServerHost = await start(dir);
+    const accepted: unknown[] = [];
+    const cluster = host.node.cluster!;
+    const original = cluster.acceptLink.bind(cluster);
+    cluster.acceptLink = (link) => {
+      accepted.push(link);
+      original(link);
+    };
+    const socket = connect(host.busPort!, '127.0.0.1');
+    await waitFor(() => accepted.length === 1, { message: 'bus link accepted' });
+    socket.destroy();
+  });
+});
+
+describe('startCluster', () => {
+  let cluster: StartedCluster | null = null;
+  afterEach(async () => {
+    await cluster?.stop();
+    cluster = null;
+  });
+
+  async function checkAndStop(c: StartedCluster, size: number): Promise<void> {
+    const seed = c.seeds[0]!;
+    const check = spawnSync('redis-cli', ['--cluster', 'check', `${seed.host}:${seed.port}`], { encoding: 'utf8' });
+    expect(check.stdout).toContain('[OK] All nodes agree about slots configuration.');
+    expect(check.stdout).toContain('[OK] All 16384 slots covered.');
+    expect(check.status, check.stdout + check.stderr).toBe(0);
+    const ports = c.nodes.flatMap((n) => [n.port, n.server.busPort!]);
+    expect(ports).toHaveLength(2 * size);
+    await c.stop();
+    cluster = null;
+    for (const port of ports) expect(await refused(port)).toBe(true);
+  }
+
+  it('forms 3 masters on ephemeral ports', async () => {
+    cluster = await startCluster({ masters: 3 });
+    expect(cluster.nodes.map((n) => n.role)).toEqual(['master', 'master', 'master']);
+    expect(cluster.seeds).toHaveLength(3);
+    expect(cluster.nodes.every((n) => /^[0-9a-f]{40}$/.test(n.id))).toBe(true);
+    const client = await RespClient.connect(cluster.nodes[0]!.port);
+    expect(await client.run('CLUSTER', 'INFO')).toMatch(/^cluster_state:ok\r\n/);
+    client.socket.destroy();
+    await checkAndStop(cluster, 3);
+  });
+
+  it('forms 3 masters with 1 replica each', async () => {
+    cluster = await startCluster({ masters: 3, replicas: 1 });
+    expect(cluster.nodes.map((n) => n.role)).toEqual(['master', 'master', 'master', 'replica', 'replica', 'replica']);
+    await checkAndStop(cluster, 6);
+  });
+});
