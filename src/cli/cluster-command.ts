@@ -91,7 +91,8 @@ export async function runCluster(args: readonly string[], io: CliIo): Promise<nu
   if (parsed === null) return 0;
   const count = parsed.masters * (parsed.replicas + 1);
   io.out(
-    `Starting ${count} nodes (${parsed.masters} masters, ${parsed.replicas} replicas per master) on ` +
+    `Starting ${count} nodes (${parsed.masters} masters, ${parsed.replicas} ` +
+      `${parsed.replicas === 1 ? 'replica' : 'replicas'} per master) on ` +
       `${parsed.host}, node files in ${parsed.dir}\n`,
   );
   let stopping: Promise<void> | null = null;

@@ -7,6 +7,8 @@ import type { Cluster } from './cluster.js';
 import type { ClusterNode } from './cluster-node.js';
 import { MessageType } from './cluster-state.js';
 import { NodeFlag, REPLICA_MIGRATION_DELAY_MS } from './constants.js';
+import { handleReplicaFailover } from './failover.js';
+import { handleManualFailover, manualFailoverCheckTimeout, pingsManualFailoverReplica } from './manual-failover.js';
 
 /** Runs one clusterCron tick. */
 export function clusterCron(cluster: Cluster): void {
@@ -51,6 +53,7 @@ export function clusterCron(cluster: Cluster): void {
   let myMasterReplicas = 0;
   let updateState = false;
   for (const node of [...state.nodes.values()]) {
+    if (state.lookup(node.name) !== node) continue;
     if ((node.flags & (NodeFlag.MYSELF | NodeFlag.NOADDR | NodeFlag.HANDSHAKE)) !== 0) continue;
     if (me.isReplica && node.isMaster && !node.failed) {
       const okReplicas = node.nonFailingReplicas();
@@ -76,6 +79,11 @@ export function clusterCron(cluster: Cluster): void {
       cluster.sendPing(node.link as BusLink, MessageType.PING);
       continue;
     }
+    // A master in a manual failover pings the replica every tick, so it learns the paused offset fast.
+    if (pingsManualFailoverReplica(cluster, node)) {
+      cluster.sendPing(node.link as BusLink, MessageType.PING);
+      continue;
+    }
     if (node.pingSent === 0) continue;
     const nodeDelay = Math.min(pingDelay, dataDelay);
     if (nodeDelay > timeout && (node.flags & (NodeFlag.PFAIL | NodeFlag.FAIL)) === 0) {
@@ -88,6 +96,12 @@ export function clusterCron(cluster: Cluster): void {
   // A replica (say, loaded from nodes.conf) that is not replicating yet starts now.
   if (me.isReplica && !cluster.node.replication.isReplica() && me.master !== null && me.master.hasAddress) {
     cluster.node.replication.setMaster(me.master.ip, me.master.port);
+  }
+
+  manualFailoverCheckTimeout(cluster);
+  if (me.isReplica) {
+    handleManualFailover(cluster);
+    handleReplicaFailover(cluster);
   }
 
   if (me.isReplica && orphanedMasters > 0 && maxReplicas >= 2 && myMasterReplicas === maxReplicas) {

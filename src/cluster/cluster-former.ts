@@ -82,6 +82,74 @@ export function startClusterFormer(
   return { cancel: () => former.finish(null) };
 }
 
+/** Options for startClusterWaiter. */
+export interface WaitClusterOptions {
+  /** Interval between checks. Default 1000. */
+  readonly pollMs?: number;
+  /** Gives up after this long. Default 60 000. */
+  readonly timeoutMs?: number;
+}
+
+/**
+ * Waits until nodes that already form a cluster (restarted from their nodes.conf) are all up, know each other, agree
+ * on the slot signature and report `cluster_state:ok`; `done` gets the cluster as their own CLUSTER NODES lines
+ * describe it, or a ClusterFormError on timeout.
+ */
+export function startClusterWaiter(
+  env: FormerEnv,
+  targets: readonly FormerTarget[],
+  options: WaitClusterOptions,
+  done: (result: FormedCluster | ClusterFormError) => void,
+): FormerHandle {
+  let finished = false;
+  let clients: RespClient[] = [];
+  let poll: TimerHandle | null = null;
+  const timeoutMs = options.timeoutMs ?? 60_000;
+  const finish = (result: FormedCluster | ClusterFormError | null): void => {
+    if (finished) return;
+    finished = true;
+    deadline.cancel();
+    poll?.cancel();
+    for (const client of clients) client.close();
+    if (result !== null) done(result);
+  };
+  const deadline = env.schedule(timeoutMs, () =>
+    finish(new ClusterFormError(`The cluster did not reach cluster_state:ok within ${timeoutMs} ms`)),
+  );
+  const check = (): void => {
+    // Fresh links each round: a node still starting refuses, which only means "not yet".
+    for (const client of clients) client.close();
+    clients = targets.map((t) => new RespClient(env.net.connect(t.host, t.port)));
+    const nodes: (FormedNode | null)[] = targets.map(() => null);
+    const signatures: (string | null)[] = [];
+    let pending = targets.length;
+    const settle = (): void => {
+      if (--pending > 0 || finished) return;
+      const first = signatures[0] ?? null;
+      if (nodes.every((n) => n !== null) && first !== null && signatures.every((sig) => sig === first)) {
+        finish({ nodes: nodes as FormedNode[] });
+      } else {
+        poll = env.schedule(options.pollMs ?? 1000, check);
+      }
+    };
+    for (const [i, client] of clients.entries()) {
+      client.send(['CLUSTER', 'INFO'], (info) => {
+        const text = _text(info) ?? '';
+        const ok = text.includes('cluster_state:ok\r\n') && text.includes(`cluster_known_nodes:${targets.length}\r\n`);
+        client.send(['CLUSTER', 'NODES'], (reply) => {
+          if (ok && reply !== null) {
+            signatures[i] = configSignature(reply);
+            nodes[i] = _describeMyself(targets[i]!, reply);
+          }
+          settle();
+        });
+      });
+    }
+  };
+  check();
+  return { cancel: () => finish(null) };
+}
+
 /**
  * The slot signature redis-cli compares between nodes (clusterManagerGetConfigSignature): for every complete line
  * with slots, `id:` and its slot tokens (no `[…]` entries) sorted as strings; the entries sorted and joined by `|`.
@@ -123,6 +191,36 @@ function _parseNodes(reply: Reply): _NodeLine[] | null {
     out.push({ id: fields[0]!, flags: fields[2]!.split(','), master: fields[3]! });
   }
   return out;
+}
+
+/** A node as its own CLUSTER NODES `myself` line describes it; null while any node is in handshake or failing. */
+function _describeMyself(target: FormerTarget, reply: Reply): FormedNode | null {
+  if (reply.t !== 'bulk' && reply.t !== 'verbatim') return null;
+  let me: FormedNode | null = null;
+  for (const line of reply.s.split('\n')) {
+    const fields = line.split(' ');
+    if (fields.length < 8) continue;
+    const flags = fields[2]!.split(',');
+    if (flags.includes('handshake') || flags.includes('fail') || flags.includes('noaddr')) return null;
+    if (!flags.includes('myself')) continue;
+    const replica = flags.includes('slave');
+    const slots = fields
+      .slice(8)
+      .filter((token) => token !== '' && !token.startsWith('['))
+      .map((token) => {
+        const [first, last] = token.split('-');
+        return { first: Number(first), last: Number(last ?? first) };
+      });
+    me = {
+      host: target.host,
+      port: target.port,
+      id: fields[0]!,
+      role: replica ? 'replica' : 'master',
+      masterId: replica ? fields[3]! : null,
+      slots,
+    };
+  }
+  return me;
 }
 
 /** The text of a status or bulk reply, or null. */

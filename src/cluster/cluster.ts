@@ -21,10 +21,17 @@ import {
   SLOT_BITMAP_BYTES,
   SLOT_COUNT,
 } from './constants.js';
+import { ElectionState, handleReplicaFailover } from './failover.js';
 import { clusterUpdateState, type StateClock } from './failure-detection.js';
 import { buildPing } from './gossip.js';
 import { hostOf, normalizeIp } from './ip-address.js';
-import { formatNodesConf, parseNodesConf } from './nodes-conf.js';
+import {
+  ManualFailoverState,
+  handleManualFailover,
+  headerManualFailoverFlags,
+  resetManualFailover,
+} from './manual-failover.js';
+import { formatNodesConf, parseNodesConf, UNKNOWN_FLAG_MESSAGE } from './nodes-conf.js';
 import { processPacket } from './packet.js';
 
 /** Work deferred to just before replies are sent (CLUSTER_TODO_* for clusterBeforeSleep). */
@@ -57,6 +64,10 @@ export class Cluster {
   pingsSent = 0;
   /** engine: the ping number each node was last gossiped in. */
   readonly lastInPingGossip = new WeakMap<ClusterNode, number>();
+  /** failover: my election as a replica (failover_auth_*). */
+  readonly election = new ElectionState();
+  /** failover: the manual failover in progress, on a replica or its master (mf_*). */
+  readonly manualFailover = new ManualFailoverState();
 
   private todoFlags = 0;
   /** The cluster-announce-ip last applied to myself ('' = none) (clusterUpdateMyselfIp's prev_ip). */
@@ -90,8 +101,7 @@ export class Cluster {
       this.node.log('notice', `No cluster configuration found, I'm ${this.state.myself.name}`);
       this._saveConfigOrDie(true);
     } else {
-      const loaded = parseNodesConf(data.toString('latin1'), this.now(), (m) => this.log('warning', m));
-      this._adopt(loaded);
+      this._adopt(this._parseOrLog(data));
       this.node.log('notice', `Node configuration loaded, I'm ${this.state.myself.name}`);
       const max = this.state.maxEpoch();
       if (max > this.state.currentEpoch) this.state.currentEpoch = max;
@@ -146,11 +156,25 @@ export class Cluster {
     this.todoFlags |= flags;
   }
 
+  /** engine: drops queued work that was just done another way (todo_before_sleep &= ~flags). */
+  clearTodo(flags: number): void {
+    this.todoFlags &= ~flags;
+  }
+
   /** Runs queued work: failover handling, state update, config save (clusterBeforeSleep). */
   beforeReply(): void {
     const flags = this.todoFlags;
     if (flags === 0) return;
     this.todoFlags = 0;
+    // A manual failover goes on at once rather than at the next cron tick; a vote may have made a majority.
+    if ((flags & ClusterTodo.HANDLE_MANUALFAILOVER) !== 0) {
+      if (this.state.myself.isReplica) {
+        handleManualFailover(this);
+        handleReplicaFailover(this);
+      }
+    } else if ((flags & ClusterTodo.HANDLE_FAILOVER) !== 0) {
+      handleReplicaFailover(this);
+    }
     if ((flags & ClusterTodo.UPDATE_STATE) !== 0) this.updateState();
     if ((flags & ClusterTodo.SAVE_CONFIG) !== 0) this._saveConfigOrDie((flags & ClusterTodo.FSYNC_CONFIG) !== 0);
   }
@@ -185,6 +209,7 @@ export class Cluster {
     me.master = master;
     master.addReplica(me);
     this.node.replication.setMaster(master.ip, master.port);
+    resetManualFailover(this);
     this.todo(ClusterTodo.SAVE_CONFIG | ClusterTodo.UPDATE_STATE);
   }
 
@@ -319,7 +344,7 @@ export class Cluster {
       myip: announceIp,
       flags: me.flags & 0xffff,
       state: this.state.state,
-      mflags: 0,
+      mflags: headerManualFailoverFlags(this),
     };
   }
 
@@ -514,6 +539,25 @@ export class Cluster {
 
   private _saveConfigOrDie(fsync: boolean): void {
     if (!this.saveConfig(fsync)) this.log('warning', "Fatal: can't update cluster config file.");
+  }
+
+  /** Parses nodes.conf; a bad file is logged as Redis logs it before exiting, then the error goes to the host. */
+  private _parseOrLog(data: Buffer): ClusterState {
+    try {
+      return parseNodesConf(data.toString('latin1'), this.now(), (m) => this.log('warning', m));
+    } catch (e) {
+      if (e instanceof ClusterConfigError) {
+        if (e.message === UNKNOWN_FLAG_MESSAGE) {
+          // clusterLoadConfig calls serverPanic here: the bug-report header's first lines carry the message.
+          this.log('warning', '------------------------------------------------');
+          this.log('warning', '!!! Software Failure. Press left mouse button to continue');
+          this.log('warning', `Guru Meditation: ${e.message} #cluster.c:292`);
+        } else {
+          this.log('warning', e.message);
+        }
+      }
+      throw e;
+    }
   }
 
   /** Takes a parsed nodes.conf as this node's view, keeping the ClusterState object others hold. */

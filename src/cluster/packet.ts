@@ -10,9 +10,11 @@ import { ClusterNode } from './cluster-node.js';
 import { MessageType } from './cluster-state.js';
 import { NodeFlag, SLOT_COUNT } from './constants.js';
 import { sendFailoverAuthIfNeeded } from './election.js';
+import { countFailoverAuthAck } from './failover.js';
 import { clearNodeFailureIfNeeded } from './failure-detection.js';
 import { processGossipSection, processPingExtensions } from './gossip.js';
 import { hostOf } from './ip-address.js';
+import { notePausedMasterOffset, receiveManualFailoverStart } from './manual-failover.js';
 import { bitmapHas, isSlotUnclaimed, updateSlotsConfigWith } from './slot-config.js';
 import { randomHex } from '../env/env.js';
 
@@ -40,6 +42,7 @@ export function processPacket(cluster: Cluster, link: BusLink, msg: BusMessage |
     }
     sender.replOffset = hdr.offset;
     sender.replOffsetTime = now;
+    notePausedMasterOffset(cluster, sender, hdr);
   }
   if (msg === null) return true;
 
@@ -96,10 +99,13 @@ export function processPacket(cluster: Cluster, link: BusLink, msg: BusMessage |
       sendFailoverAuthIfNeeded(cluster, sender, msg);
       break;
     case MessageType.FAILOVER_AUTH_ACK:
-      // Counted by the replica's own election (a later piece); nothing else to do here.
+      if (sender === null) break;
+      countFailoverAuthAck(cluster, sender, senderCurrentEpoch);
       break;
     case MessageType.MFSTART:
-      // Manual failover is a later piece: ignored safely.
+      // Only a replica of mine may ask me.
+      if (sender === null || sender.master !== me) break;
+      receiveManualFailoverStart(cluster, sender, link);
       break;
     case MessageType.UPDATE: {
       if (sender === null) break;

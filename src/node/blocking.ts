@@ -51,6 +51,11 @@ export class BlockingRegistry {
     return this.byClient.size;
   }
 
+  /** Every blocked client, in blocking order. */
+  clients(): ClientSession[] {
+    return [...this.byClient.keys()];
+  }
+
   /** Whether a client is blocked. */
   isBlocked(c: ClientSession): boolean {
     return this.byClient.has(c);

@@ -181,6 +181,9 @@ export const Errors = {
   configEpochOthersKnown: () =>
     error('ERR The user can assign a config epoch only when the node does not know any other node.'),
   configEpochNonZero: () => error('ERR Node config epoch is already non-zero'),
+  failoverOnMaster: () => error('ERR You should send CLUSTER FAILOVER to a replica'),
+  failoverMasterUnknown: () => error("ERR I'm a replica but my master is unknown to me"),
+  failoverMasterDown: () => error('ERR Master is down or failed, please use CLUSTER FAILOVER FORCE'),
   resetWithKeys: () => error("ERR CLUSTER RESET can't be called with master nodes containing keys"),
   meetInvalidPort: (port: string) => error(`ERR Invalid TCP base port specified: ${_cString(port)}`),
   meetInvalidBusPort: (port: string) => error(`ERR Invalid TCP bus port specified: ${_cString(port)}`),

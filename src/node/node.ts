@@ -48,6 +48,9 @@ export interface NodeOptions {
 /** How SHUTDOWN treats the snapshot. */
 export type ShutdownSave = 'default' | 'save' | 'nosave';
 
+/** Why clients are paused (pause_purpose): CLIENT PAUSE, or a cluster manual failover on its master. */
+export type PausePurpose = 'client' | 'failover';
+
 /** A Redis node. */
 export class RedisNode {
   readonly databases: Database[];
@@ -76,8 +79,13 @@ export class RedisNode {
   activeExpire = true;
   /** The time the current command runs at; every expiry check in one command sees the same instant. */
   commandTime: number;
-  /** CLIENT PAUSE: until when, and whether only writes wait. */
+  /**
+   * The pause in force, all purposes together: the strictest mode and, for it, the latest end
+   * (client_pause_type / client_pause_end_time). Set through pauseClients/unpause only.
+   */
   pause: { until: number; writesOnly: boolean; timer: TimerHandle | null } | null = null;
+  /** Pauses by purpose (client_pause_per_purpose): CLIENT PAUSE and a cluster manual failover each keep their own. */
+  private readonly pausesByPurpose = new Map<PausePurpose, { until: number; writesOnly: boolean }>();
   /** Clients blocked on keys (BLPOP and friends). */
   readonly blocking: BlockingRegistry;
   /** Pub/sub subscribers. */
@@ -199,6 +207,8 @@ export class RedisNode {
       else if (value instanceof Map) value.clear();
     }
     this.opsSample = { at: this.now(), commands: 0 };
+    const replStats = this.replication.stats as unknown as Record<string, number>;
+    for (const key of Object.keys(replStats)) replStats[key] = 0;
     const reset = (command: Command): void => {
       const counters = command.stats as unknown as Record<string, number>;
       for (const key of Object.keys(counters)) counters[key] = 0;
@@ -238,8 +248,8 @@ export class RedisNode {
     // Replicas are never paused: their ACKs must flow (processCommand's CLIENT_SLAVE exception).
     if (c.replicaPeer?.attached === true) return false;
     if (this.now() >= this.pause.until) {
-      this.unpause();
-      return false;
+      this._updatePause();
+      if (this.pause === null) return false;
     }
     if (!this.pause.writesOnly) return true;
     const command = this.commands.lookup(args);
@@ -248,19 +258,25 @@ export class RedisNode {
     return _mayWrite(command);
   }
 
-  /** Pauses clients until `until` (CLIENT PAUSE). */
-  pauseClients(until: number, writesOnly: boolean): void {
-    this.pause?.timer?.cancel();
-    const timer = this.env.schedule(Math.max(0, until - this.now()), () => this.unpause());
-    this.pause = { until, writesOnly, timer };
+  /**
+   * Pauses clients until `until` for a purpose (pauseClients): a pause already in force for the same purpose keeps
+   * its later end and its stricter mode.
+   */
+  pauseClients(until: number, writesOnly: boolean, purpose: PausePurpose = 'client'): void {
+    const current = this.pausesByPurpose.get(purpose);
+    if (current === undefined) this.pausesByPurpose.set(purpose, { until, writesOnly });
+    else
+      this.pausesByPurpose.set(purpose, {
+        until: Math.max(current.until, until),
+        writesOnly: current.writesOnly && writesOnly,
+      });
+    this._updatePause();
   }
 
-  /** Ends CLIENT PAUSE and lets held clients run. */
-  unpause(): void {
-    if (this.pause === null) return;
-    this.pause.timer?.cancel();
-    this.pause = null;
-    for (const c of [...this.clients.values()]) if (c.hold === 'paused') c.resume();
+  /** Ends one purpose's pause (CLIENT UNPAUSE: 'client'); clients held by it run unless another pause holds them. */
+  unpause(purpose: PausePurpose = 'client'): void {
+    if (!this.pausesByPurpose.delete(purpose)) return;
+    this._updatePause();
   }
 
   /**
@@ -415,6 +431,30 @@ export class RedisNode {
   }
 
   // --- internal ---
+
+  /** Recomputes the pause in force from every purpose's, dropping expired ones (updateClientPauseTypeAndEndTime). */
+  private _updatePause(): void {
+    const now = this.now();
+    let writesOnly: boolean | null = null;
+    for (const [purpose, p] of [...this.pausesByPurpose]) {
+      if (p.until <= now) this.pausesByPurpose.delete(purpose);
+      else writesOnly = writesOnly === false ? false : p.writesOnly;
+    }
+    const old = this.pause;
+    old?.timer?.cancel();
+    if (writesOnly === null) {
+      this.pause = null;
+    } else {
+      let until = 0;
+      for (const p of this.pausesByPurpose.values())
+        if (p.writesOnly === writesOnly && p.until > until) until = p.until;
+      const timer = this.env.schedule(Math.max(0, until - now), () => this._updatePause());
+      this.pause = { until, writesOnly, timer };
+    }
+    // A pause that ended or became less strict lets held clients try again (unblockPostponedClients).
+    if (old !== null && (this.pause === null || (this.pause.writesOnly && !old.writesOnly)))
+      for (const c of [...this.clients.values()]) if (c.hold === 'paused') c.resume();
+  }
 
   /**
    * Flags the clients watching a key that was just modified (touchWatchedKey). A watch taken on an already expired

@@ -5,7 +5,13 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { ClusterFormError, startClusterFormer, type FormedCluster, type FormerEnv } from '../cluster/cluster-former.js';
+import {
+  ClusterFormError,
+  startClusterFormer,
+  startClusterWaiter,
+  type FormedCluster,
+  type FormerEnv,
+} from '../cluster/cluster-former.js';
 import type { TimerHandle } from '../env/env.js';
 import { strerror } from './os-errors.js';
 import { HostStartError, createHostConfig, startServerHost, type ServerHost } from './server-host.js';
@@ -122,7 +128,20 @@ function _form(nodes: readonly ServerHost[], options: ClusterHostOptions): Promi
     port: n.port,
     ...(n.busPort === null ? {} : { busPort: n.busPort }),
   }));
+  // Nodes restarted from the nodes.conf of a cluster formed earlier (the same --dir) already know each other: then
+  // there is nothing to form, only the cluster to wait for.
+  const reuse = nodes.every((n) => (n.node.cluster?.state.nodes.size ?? 0) > 1);
   return new Promise((resolvePromise, reject) => {
+    const finish = (result: FormedCluster | ClusterFormError): void => {
+      links.destroyAll();
+      if (result instanceof ClusterFormError) reject(result);
+      else resolvePromise(result);
+    };
+    if (reuse) {
+      options.progress?.('>>> Every node already belongs to a cluster (nodes.conf): waiting for cluster_state:ok');
+      startClusterWaiter(env, targets, { pollMs: 100, timeoutMs: options.formTimeoutMs ?? 60_000 }, finish);
+      return;
+    }
     startClusterFormer(
       env,
       targets,
@@ -134,11 +153,7 @@ function _form(nodes: readonly ServerHost[], options: ClusterHostOptions): Promi
         timeoutMs: options.formTimeoutMs ?? 60_000,
         ...(options.progress === undefined ? {} : { log: options.progress }),
       },
-      (result) => {
-        links.destroyAll();
-        if (result instanceof ClusterFormError) reject(result);
-        else resolvePromise(result);
-      },
+      finish,
     );
   });
 }

@@ -323,7 +323,7 @@ function _unknownType(name: string): Reply {
   return error(`ERR Unknown client type '${name}'`);
 }
 
-/** CLIENT LIST flags (catClientInfoString): S replica, M master, P pub/sub, x MULTI, b blocked, d dirty CAS, c closing, e no-evict. */
+/** CLIENT LIST flags (catClientInfoString): S replica, M master, P pub/sub, x MULTI, b blocked, d dirty CAS, c closing, r READONLY, e no-evict. */
 function _flags(c: ClientSession): string {
   let flags = '';
   if (c.replicaPeer?.attached === true) flags += 'S';
@@ -333,6 +333,7 @@ function _flags(c: ClientSession): string {
   if (c.hold === 'blocked') flags += 'b';
   if (c.watchDirty) flags += 'd';
   if (c.closing) flags += 'c';
+  if (c.readOnly) flags += 'r';
   if (c.noEvict) flags += 'e';
   return flags === '' ? 'N' : flags;
 }

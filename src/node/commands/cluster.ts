@@ -1,8 +1,7 @@
 // Command family — CLUSTER and its subcommands, ASKING, READONLY, READWRITE (cluster.c clusterCommand,
 // askingCommand, readonlyCommand, readwriteCommand). Checks, error texts and replies are Redis 7.0.15's; the
-// protocol work behind MEET, REPLICATE, FORGET and RESET is the cluster engine's (src/cluster/cluster.ts).
-// CLUSTER FAILOVER is not registered yet (manual failover is a later piece of the engine), so it gets Redis's
-// unknown-subcommand error rather than a success that does nothing.
+// protocol work behind MEET, REPLICATE, FORGET and RESET is the cluster engine's (src/cluster/cluster.ts), and
+// FAILOVER's is src/cluster/manual-failover.ts.
 
 import { OK, array, bulk, integer, simple, verbatim, type Reply } from '../../protocol/reply.js';
 import type { ClusterNode } from '../../cluster/cluster-node.js';
@@ -19,6 +18,7 @@ import {
 } from '../../cluster/cluster-views.js';
 import { SLOT_COUNT } from '../../cluster/constants.js';
 import { keyHashSlot } from '../../cluster/key-slot.js';
+import { manualFailoverRefusal, startManualFailover, type ManualFailoverMode } from '../../cluster/manual-failover.js';
 import { parseInt64, parseInteger } from '../args.js';
 import type { ClientSession } from '../client-session.js';
 import type { CommandFamily } from '../command-table.js';
@@ -132,6 +132,8 @@ export const clusterCommands: CommandFamily = {
     return OK;
   },
 
+  'cluster|failover': (c, args) => _failover(c, args),
+
   'cluster|replicas': (c, args) => _replicas(c, args),
   'cluster|slaves': (c, args) => _replicas(c, args),
 
@@ -207,6 +209,8 @@ const _HELP = [
   '    Make the listed slots unassigned, as far as this node knows.',
   'DELSLOTSRANGE <start slot> <end slot> [<start slot> <end slot> ...]',
   '    Make every slot of the listed ranges unassigned, as far as this node knows.',
+  'FAILOVER [FORCE|TAKEOVER]',
+  '    Make this replica the master of its shard (FORCE: without its master; TAKEOVER: without votes either).',
   'FORGET <node-id>',
   "    Drop <node-id> from this node's view of the cluster for a minute.",
   'GETKEYSINSLOT <slot> <count>',
@@ -366,6 +370,25 @@ function _setSlot(c: ClientSession, args: readonly string[]): Reply {
 }
 
 /** CLUSTER REPLICAS / SLAVES <node-id>. */
+/** CLUSTER FAILOVER [FORCE|TAKEOVER]; replies at once, the failover goes on in the background (clusterCommand). */
+function _failover(c: ClientSession, args: readonly string[]): Reply {
+  const cluster = _cluster(c);
+  if (args.length > 3) return Errors.subcommandSyntax(args);
+  let mode: ManualFailoverMode = 'default';
+  if (args.length === 3) {
+    const option = args[2]!.toLowerCase();
+    if (option === 'force') mode = 'force';
+    else if (option === 'takeover') mode = 'takeover';
+    else return Errors.syntax();
+  }
+  const refusal = manualFailoverRefusal(cluster, mode);
+  if (refusal === 'not-replica') return Errors.failoverOnMaster();
+  if (refusal === 'master-unknown') return Errors.failoverMasterUnknown();
+  if (refusal === 'master-down') return Errors.failoverMasterDown();
+  startManualFailover(cluster, mode);
+  return OK;
+}
+
 function _replicas(c: ClientSession, args: readonly string[]): Reply {
   const cluster = _cluster(c);
   const node = _lookup(cluster, args[2]!);

@@ -228,7 +228,7 @@ export class MasterSide {
     const node = repl.node;
     const now = node.now();
     if (cronLoops % node.config.getNumber('repl-ping-replica-period') === 0 && this.replicas.length > 0) {
-      if (!repl.pausedForFailover()) repl.feedStream(repl.selectedDb, ['PING']);
+      if (!repl.failoverPaused) repl.feedStream(repl.selectedDb, ['PING']);
     }
     for (const peer of this.replicas) {
       if (peer.state === 'wait_bgsave_start') peer.session.writeRaw(Buffer.from('\n', 'latin1'));

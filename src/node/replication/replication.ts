@@ -49,6 +49,11 @@ export class Replication {
   cachedMaster: CachedMaster | null = null;
   /** When the master link went down in ms, 0 when up or never connected (server.repl_down_since). */
   downSinceMs = 0;
+  /**
+   * Set by a manual failover while it holds writes: replicationCron stops feeding PINGs, so the offset the replica
+   * must reach stays put (the mf_end / failover_end_time check).
+   */
+  failoverPaused = false;
   /** When the last replica left, for repl-backlog-ttl (server.repl_no_slaves_since). */
   noReplicasSince: number;
   readonly stats: ReplicationStats = {
@@ -150,7 +155,8 @@ export class Replication {
       );
       this.cachedMaster = { replid: this.replid, appliedOffset: this.masterReplOffset, dbId: 0 };
     }
-    this._releaseWaiters();
+    this._disconnectBlockedClients();
+    this._configReplicaof([host, String(port)]);
     node.log('notice', `Connecting to MASTER ${host}:${port}`);
     this._connect();
   }
@@ -169,6 +175,7 @@ export class Replication {
     this.noReplicasSince = node.now();
     this.downSinceMs = 0;
     node.role = 'master';
+    this._configReplicaof(['no', 'one']);
   }
 
   /** Propagation from this node's commands (replicationFeedSlaves); a replica proxies its master's stream instead. */
@@ -246,21 +253,12 @@ export class Replication {
     }
   }
 
-  /** Whether replication PINGs must stop because a failover has paused writes. */
-  pausedForFailover(): boolean {
-    return false;
-  }
 
   /** REPLCONF GETACK from our master: ACK the offset before this command. */
   answerGetack(commandBytes: number): void {
     const link = this.link;
     if (link === null || link.state !== 'connected') return;
     link.sendAck(link.offsetBefore(commandBytes));
-  }
-
-  /** Whether the client is the link to our master. */
-  isMasterClient(c: ClientSession): boolean {
-    return c.isMaster;
   }
 
   /** changeReplicationId: a fresh random replid. */
@@ -576,13 +574,28 @@ export class Replication {
     c.resume();
   }
 
-  /** disconnectAllBlockedClients's WAIT part: a node turning replica answers its WAITs. */
-  private _releaseWaiters(): void {
-    for (const waiter of [...this.waiters]) {
-      this.waiters.splice(this.waiters.indexOf(waiter), 1);
-      waiter.timer?.cancel();
-      waiter.client.reply(Errors.unblockedByRoleChange());
-      waiter.client.resume();
+  /**
+   * disconnectAllBlockedClients: a node turning replica fails every blocked client (keys or WAIT) and closes it once
+   * the error is sent. Clients held by CLIENT PAUSE are not blocked in this sense and stay.
+   */
+  private _disconnectBlockedClients(): void {
+    const node = this.node;
+    const blocked = [...node.blocking.clients(), ...this.waiters.map((w) => w.client)];
+    for (const waiter of this.waiters.splice(0)) waiter.timer?.cancel();
+    for (const c of blocked) {
+      node.blocking.drop(c);
+      c.reply(Errors.unblockedByRoleChange());
+      c.closeAfterReply();
+      c.resume();
+    }
+  }
+
+  /** CONFIG GET replicaof and CONFIG REWRITE follow the live master (getConfigReplicaOfOption). */
+  private _configReplicaof(words: string[]): void {
+    try {
+      this.node.config.set('replicaof', words, 'file');
+    } catch (e) {
+      this.node.log('warning', `Could not record the master in the config: ${_message(e)}`);
     }
   }
 }

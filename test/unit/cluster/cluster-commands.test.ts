@@ -306,6 +306,7 @@ describe('ASKING, READONLY, READWRITE and SELECT in cluster mode', () => {
     const client = h.client();
     expect(client.run('READONLY')).toBe('OK');
     expect(client.session.readOnly).toBe(true);
+    expect(client.run('CLIENT', 'INFO')).toMatch(/ flags=r /);
     expect(client.run('READWRITE')).toBe('OK');
     expect(client.session.readOnly).toBe(false);
     expect(client.run('ASKING')).toBe('OK');

@@ -178,7 +178,7 @@ describe('cluster engine: formation', () => {
     };
     expect(run()).toBe(run());
   });
-  it('a corrupted nodes.conf stops the start with Redis\'s message', () => {
+  it("a corrupted nodes.conf stops the start with Redis's message", () => {
     const sim = new Simulation({ seed: 59 });
     startNodes(sim, 1);
     sim.crash('n0');

@@ -1,0 +1,174 @@
+// `redis-sim cluster` as a process (dist/cli/main.js; build first): it starts and forms a cluster on consecutive
+// ports, real `redis-cli --cluster check` and `redis-cli -c` accept it, Ctrl-C stops every node and frees every port,
+// and bad arguments or taken ports give one line and exit code 1.
+
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { connect, createServer, type Server } from 'node:net';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { CLI_PATH, tempDir, waitFor } from '../helpers/servers.js';
+
+/** Whether something accepts TCP connections on the port. */
+function listening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+/** Whether the port can be bound on loopback right now. */
+function bindable(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
+/** A base port such that `count` consecutive ports and their bus ports (+10000) are free, all <= 55535. */
+async function freeBase(count: number): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const base = 20000 + Math.floor(Math.random() * 25000);
+    const ports = Array.from({ length: count }, (_, i) => [base + i, base + i + 10000]).flat();
+    if ((await Promise.all(ports.map(bindable))).every(Boolean)) return base;
+  }
+  throw new Error('no free port range');
+}
+
+/** Runs a command to completion and collects its output. */
+function run(
+  command: string,
+  args: readonly string[],
+  cwd?: string,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 25_000);
+    child.once('error', reject);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+describe('redis-sim cluster', () => {
+  const cleanups: (() => void | Promise<void>)[] = [];
+  afterEach(async () => {
+    for (const c of cleanups.splice(0).reverse()) await c();
+  });
+
+  function spawnCluster(
+    args: readonly string[],
+    cwd: string,
+  ): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
+    const child = spawn(process.execPath, [CLI_PATH, 'cluster', ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+    cleanups.push(async () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      await exited;
+    });
+    return { child, output: () => output, exited };
+  }
+
+  it('forms 3 masters with 1 replica each, passes redis-cli --cluster check, and stops on SIGINT', async () => {
+    const { dir, cleanup } = tempDir();
+    cleanups.push(cleanup);
+    const base = await freeBase(6);
+    const { child, output, exited } = spawnCluster(['--masters', '3', '--replicas', '1', '--port', String(base)], dir);
+    await waitFor(() => output().includes(`redis-cli -c -p ${base}`), { timeoutMs: 30_000, message: 'the table' });
+    const table = output();
+    expect(table).toMatch(new RegExp(`^${base} +[0-9a-f]{40} +master +0-5460$`, 'm'));
+    expect(table).toMatch(new RegExp(`^${base + 5} +[0-9a-f]{40} +replica +replicates ${base + 1}$`, 'm'));
+    expect(table).toContain('>>> Sending CLUSTER MEET messages to join the cluster');
+
+    const check = await run('redis-cli', ['--cluster', 'check', `127.0.0.1:${base}`]);
+    expect(check.stdout).toContain('[OK] All 16384 slots covered.');
+    expect(check.code, check.stdout).toBe(0);
+    const set = await run('redis-cli', ['-c', '-p', String(base), 'SET', 'foo', 'bar']);
+    expect(set.stdout.trim()).toBe('OK');
+    const get = await run('redis-cli', ['-c', '-p', String(base + 1), 'GET', 'foo']);
+    expect(get.stdout.trim()).toBe('bar');
+
+    for (let i = 0; i < 6; i++) expect(existsSync(join(dir, String(base + i), 'nodes.conf'))).toBe(true);
+    child.kill('SIGINT');
+    expect(await exited).toBe(0);
+    for (let i = 0; i < 6; i++) {
+      expect(await listening(base + i)).toBe(false);
+      expect(await listening(base + i + 10000)).toBe(false);
+      expect(existsSync(join(dir, String(base + i), 'nodes.conf.lock'))).toBe(false);
+    }
+  });
+
+  it('leaves empty cluster nodes with --no-form, which real redis-cli --cluster create can form', async () => {
+    const { dir, cleanup } = tempDir();
+    cleanups.push(cleanup);
+    const base = await freeBase(3);
+    const { child, output, exited } = spawnCluster(
+      ['--masters', '3', '--replicas', '0', '--port', String(base), '--no-form'],
+      dir,
+    );
+    await waitFor(() => output().includes(`redis-cli -c -p ${base}`), { timeoutMs: 20_000, message: 'the table' });
+    const nodes = [0, 1, 2].map((i) => `127.0.0.1:${base + i}`);
+    const create = await run('redis-cli', ['--cluster', 'create', ...nodes, '--cluster-yes']);
+    expect(create.stdout).toContain('[OK] All 16384 slots covered.');
+    expect(create.code, create.stdout).toBe(0);
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  });
+
+  const badArgs: [string[], string][] = [
+    [['--masters', '2'], 'redis-sim: Expected `--masters` to be an integer >= 3, got `2` (see --help)'],
+    [['--masters', 'x'], 'redis-sim: Expected `--masters` to be an integer >= 3, got `x` (see --help)'],
+    [['--replicas', '-1'], 'redis-sim: Expected `--replicas` to be an integer >= 0, got `-1` (see --help)'],
+    [['--node-timeout', '0'], 'redis-sim: Expected `--node-timeout` to be an integer >= 1, got `0` (see --help)'],
+    [['--appendonly', 'maybe'], 'redis-sim: Expected `--appendonly` to be yes or no, got `maybe` (see --help)'],
+  ];
+  for (const [args, line] of badArgs) {
+    it(`rejects ${args.join(' ')} with one line`, async () => {
+      const { dir, cleanup } = tempDir();
+      cleanups.push(cleanup);
+      const result = await run(process.execPath, [CLI_PATH, 'cluster', ...args], dir);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toBe(`${line}\n`);
+    });
+  }
+
+  it('fails with one line when a port is taken, leaving nothing running', async () => {
+    const { dir, cleanup } = tempDir();
+    cleanups.push(cleanup);
+    const base = await freeBase(3);
+    const blocker: Server = createServer();
+    await new Promise<void>((r) => blocker.listen(base + 2, '127.0.0.1', () => r()));
+    cleanups.push(() => new Promise<void>((r) => blocker.close(() => r())));
+    const result = await run(
+      process.execPath,
+      [CLI_PATH, 'cluster', '--masters', '3', '--replicas', '0', '--port', String(base)],
+      dir,
+    );
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(
+      `redis-sim: Could not create server TCP listening socket 127.0.0.1:${base + 2}: bind: Address already in use\n`,
+    );
+    for (const port of [base, base + 1, base + 10000, base + 10001]) expect(await listening(port)).toBe(false);
+  });
+
+  it('prints its options for --help', async () => {
+    const result = await run(process.execPath, [CLI_PATH, 'cluster', '--help']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('--masters');
+    expect(result.stdout).toContain('--no-form');
+  });
+});
