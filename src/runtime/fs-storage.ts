@@ -24,14 +24,14 @@ export class FsStorage implements Storage {
     return existsSync(path) ? readFileSync(path) : null;
   }
 
-  writeAtomic(name: string, data: Buffer): void {
+  writeAtomic(name: string, data: Buffer, durable = true): void {
     const path = join(this.dir, name);
     mkdirSync(dirname(path), { recursive: true });
     const temp = `${path}.tmp-${process.pid}`;
     const fd = openSync(temp, 'w');
     try {
       writeFileSync(fd, data);
-      fsyncSync(fd);
+      if (durable) fsyncSync(fd);
     } finally {
       closeSync(fd);
     }

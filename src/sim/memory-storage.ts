@@ -16,10 +16,18 @@ export class MemoryStorage implements Storage {
     return file === undefined ? null : Buffer.from(_contents(file));
   }
 
-  /** Replaces the file with a copy of `data`; the new contents are durable at once, as after rename + fsync. */
-  writeAtomic(name: string, data: Buffer): void {
+  /**
+   * Replaces the file with a copy of `data`. Durable contents survive a crash at once, as after fsync + rename; without
+   * `durable`, a crash before the next sync() brings back what would have survived before this write.
+   */
+  writeAtomic(name: string, data: Buffer, durable = true): void {
     const copy = Buffer.from(data);
-    this.files.set(name, { chunks: [copy], length: copy.length, durable: copy.length });
+    const file: _File = { chunks: [copy], length: copy.length, durable: copy.length };
+    if (!durable) {
+      const old = this.files.get(name);
+      file.fallback = old === undefined ? null : _survivor(old);
+    }
+    this.files.set(name, file);
   }
 
   /** Appends a copy of `data`, creating the file when missing; the bytes stay volatile until sync(). */
@@ -39,7 +47,9 @@ export class MemoryStorage implements Storage {
     this.syncs++;
     this.syncsByName.set(name, (this.syncsByName.get(name) ?? 0) + 1);
     const file = this.files.get(name);
-    if (file !== undefined) file.durable = file.length;
+    if (file === undefined) return;
+    file.durable = file.length;
+    delete file.fallback;
   }
 
   /** Removes the file if it exists; removal counts as durable at once. */
@@ -60,7 +70,15 @@ export class MemoryStorage implements Storage {
   /** Models a power loss: truncates every file to its durable length and removes files that were never synced. */
   crash(): void {
     for (const [name, file] of this.files) {
-      if (file.durable === null) {
+      if (file.fallback !== undefined) {
+        if (file.fallback === null) this.files.delete(name);
+        else
+          this.files.set(name, {
+            chunks: [file.fallback],
+            length: file.fallback.length,
+            durable: file.fallback.length,
+          });
+      } else if (file.durable === null) {
         this.files.delete(name);
       } else if (file.durable < file.length) {
         const kept = Buffer.from(_contents(file).subarray(0, file.durable));
@@ -79,6 +97,15 @@ interface _File {
   length: number;
   /** Bytes that survive a crash; null when the file was created by append() and never synced. */
   durable: number | null;
+  /** After a non-durable atomic write: what a crash brings back (null: no file), until the next sync. */
+  fallback?: Buffer | null;
+}
+
+/** What a crash would leave of a file now. */
+function _survivor(file: _File): Buffer | null {
+  if (file.fallback !== undefined) return file.fallback;
+  if (file.durable === null) return null;
+  return Buffer.from(_contents(file).subarray(0, file.durable));
 }
 
 /** The file's bytes as one buffer (shared, not a copy); joins the chunks once and keeps the result. */
