@@ -3,7 +3,9 @@
 // redis-server over RESP2 and writes it to src/node/command-meta.json for redis-sim's command table.
 // Free-text prose (summaries, complexity, history descriptions, key-spec notes) is deliberately not stored.
 //
-// Usage: node scripts/capture-command-meta.mjs [--redis-server /usr/bin/redis-server] [--out path]
+// Usage: node scripts/capture-command-meta.mjs [--redis-server /usr/bin/redis-server] [--out path] [--sentinel]
+// With --sentinel it captures the command table of a sentinel-mode server (redis-sim's src/sentinel/ uses it):
+// node scripts/capture-command-meta.mjs --sentinel --out src/sentinel/sentinel-command-meta.json
 
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -22,10 +24,11 @@ const PRINT_WIDTH = 120; // matches .prettierrc.json so `prettier --check` accep
 
 /** Parses `--redis-server` and `--out` from argv. */
 function parseOptions(argv) {
-  const options = { redisServer: '/usr/bin/redis-server', out: DEFAULT_OUT };
+  const options = { redisServer: '/usr/bin/redis-server', out: DEFAULT_OUT, sentinel: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--redis-server') options.redisServer = argv[++i];
+    else if (arg === '--sentinel') options.sentinel = true;
     else if (arg === '--out') options.out = resolve(argv[++i]);
     else throw new Error(`unknown option ${arg}`);
   }
@@ -441,17 +444,21 @@ async function main() {
   const options = parseOptions(process.argv.slice(2));
   const port = await findFreePort();
   const workDir = mkdtempSync(join(tmpdir(), 'capture-command-meta-'));
+  // Sentinel mode needs a writable config file, given first.
+  const sentinelArgs = [];
+  if (options.sentinel) {
+    writeFileSync(join(workDir, 'sentinel.conf'), '');
+    sentinelArgs.push(join(workDir, 'sentinel.conf'), '--sentinel');
+  }
   const child = spawn(
     options.redisServer,
     [
+      ...sentinelArgs,
       '--port',
       String(port),
       '--bind',
       '127.0.0.1',
-      '--save',
-      '',
-      '--appendonly',
-      'no',
+      ...(options.sentinel ? [] : ['--save', '', '--appendonly', 'no']),
       '--daemonize',
       'no',
       '--dir',
@@ -488,7 +495,7 @@ async function main() {
     attachDocs(entries, docsReply, 'COMMAND DOCS');
 
     const data = {
-      _source: 'captured from redis-server 7.0.15 by scripts/capture-command-meta.mjs',
+      _source: `captured from redis-server 7.0.15${options.sentinel ? ' --sentinel' : ''} by scripts/capture-command-meta.mjs`,
       _server: version,
       _format: FORMAT,
       _omittedProse: {

@@ -25,6 +25,7 @@ export interface ClusterArgs {
   readonly dir: string;
   readonly appendonly: boolean;
   readonly form: boolean;
+  readonly logStdout: boolean;
 }
 
 /** Parses and validates the words after `cluster`; null with `help` printed for --help. Throws CliError. */
@@ -41,6 +42,11 @@ export async function parseClusterArgs(args: readonly string[], io: CliIo): Prom
     .option('dir', { type: 'string', default: '.', describe: 'root directory; each node uses <dir>/<port>/' })
     .option('appendonly', { type: 'string', default: 'no', describe: 'appendonly for every node (yes|no)' })
     .option('form', { type: 'boolean', default: true, describe: 'form the cluster (--no-form: leave empty nodes)' })
+    .option('log-stdout', {
+      type: 'boolean',
+      default: false,
+      describe: "print every node's log here, prefixed by its port, instead of <dir>/<port>/redis.log",
+    })
     .example('redis-sim cluster --masters 3 --replicas 1', 'six nodes on ports 30001-30006')
     .strict()
     .exitProcess(false)
@@ -82,6 +88,7 @@ export async function parseClusterArgs(args: readonly string[], io: CliIo): Prom
     dir: resolve(io.cwd, argv.dir),
     appendonly: appendonly === 'yes',
     form: argv.form,
+    logStdout: argv['log-stdout'],
   };
 }
 
@@ -97,19 +104,17 @@ export async function runCluster(args: readonly string[], io: CliIo): Promise<nu
   );
   let stopping: Promise<void> | null = null;
   let host: ClusterHost | null = null;
-  // A signal during start-up stops whatever has started so far once startClusterHost returns or fails.
-  let interrupted = false;
+  // A signal during start-up aborts forming; whatever has started is shut down before startClusterHost settles.
+  const interrupt = new AbortController();
   const stopSignals = io.onSignal((signal) => {
-    if (host === null) {
-      interrupted = true;
-      return;
-    }
-    if (stopping !== null) return;
+    if (interrupt.signal.aborted || stopping !== null) return;
     io.out(`Received ${signal}, shutting down every node...\n`);
-    stopping = host.stop();
+    if (host === null) interrupt.abort();
+    else stopping = host.stop();
   });
   try {
     host = await startClusterHost({
+      signal: interrupt.signal,
       masters: parsed.masters,
       replicas: parsed.replicas,
       port: parsed.port,
@@ -118,10 +123,15 @@ export async function runCluster(args: readonly string[], io: CliIo): Promise<nu
       nodeTimeout: parsed.nodeTimeout,
       appendonly: parsed.appendonly,
       form: parsed.form,
+      ...(parsed.logStdout ? { logSink: (port: number, line: string) => io.out(`${port} | ${line}\n`) } : {}),
       progress: (line) => io.out(`${line}\n`),
+    }).catch((e: unknown) => {
+      if (interrupt.signal.aborted) return null;
+      throw e;
     });
-    if (interrupted) {
-      await host.stop();
+    if (host === null || interrupt.signal.aborted) {
+      await host?.stop();
+      io.out('Every node has stopped.\n');
       return 0;
     }
     io.out(_table(host, parsed));

@@ -12,10 +12,10 @@ import { ConfigFileError } from '../node/config-file.js';
 import { HostStartError } from '../runtime/server-host.js';
 import { CliError, processIo, versionText, type CliCommand, type CliIo } from './cli-io.js';
 import { clusterCommand } from './cluster-command.js';
-import { serverCommand } from './server-command.js';
+import { sentinelServerCommand, serverCommand } from './server-command.js';
 
 /** Every command, in the order `--help` lists them. */
-const COMMANDS: readonly CliCommand[] = [serverCommand, clusterCommand];
+const COMMANDS: readonly CliCommand[] = [serverCommand, clusterCommand, sentinelServerCommand];
 
 /** Runs the CLI with `argv` (without `node` and the script path) and resolves with the process exit code. */
 export async function runCli(argv: readonly string[], io: CliIo = processIo()): Promise<number> {

@@ -2,12 +2,14 @@
 // read by server-args.ts rather than yargs because redis-server's rules (`--bind 127.0.0.1 -::1`, `--save ""`)
 // are not yargs's.
 
-import { readFileSync, readdirSync } from 'node:fs';
+import { accessSync, constants, readFileSync, readdirSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { applyConfigDirectives, parseConfigText, type ConfigDirective } from '../node/config-file.js';
 import { globMatch } from '../node/glob.js';
 import { strerror } from '../runtime/os-errors.js';
 import { createHostConfig, startServerHost } from '../runtime/server-host.js';
+import { SENTINEL_PORT } from '../sentinel/sentinel.js';
+import type { SentinelDirective } from '../sentinel/sentinel-config.js';
 import { CliError, versionText, type CliCommand, type CliIo, type CliSignal } from './cli-io.js';
 import { parseServerArgs } from './server-args.js';
 
@@ -19,8 +21,26 @@ export const serverCommand: CliCommand = {
   run: runServer,
 };
 
-/** Loads the configuration, starts the node and serves until it shuts down; resolves with the exit code. */
-export async function runServer(args: readonly string[], io: CliIo): Promise<number> {
+/** The `sentinel-server` command: `server` in sentinel mode, as redis-sentinel is redis-server --sentinel. */
+export const sentinelServerCommand: CliCommand = {
+  name: 'sentinel-server',
+  usage: 'sentinel-server <config-file> [options..]',
+  describe: 'run one Redis 7.0.15-compatible Sentinel, invoked like redis-sentinel',
+  run: (args, io) => runServer(args, io, { sentinel: true }),
+};
+
+/**
+ * Loads the configuration, starts the node and serves until it shuts down; resolves with the exit code. `--sentinel`
+ * anywhere in the arguments (or `options.sentinel`) runs it as a Sentinel: port 26379 and protected-mode off unless
+ * configured, `sentinel` directives allowed, and a writable config file required (sentinelCheckConfigFile).
+ */
+export async function runServer(
+  rawArgs: readonly string[],
+  io: CliIo,
+  runOptions: { sentinel?: boolean } = {},
+): Promise<number> {
+  const sentinelMode = runOptions.sentinel === true || rawArgs.includes('--sentinel');
+  const args = rawArgs.filter((a) => a !== '--sentinel');
   const parsed = parseServerArgs(args);
   if (parsed.kind === 'version') {
     io.out(`${versionText()}\n`);
@@ -38,8 +58,30 @@ export async function runServer(args: readonly string[], io: CliIo): Promise<num
       yield* parseConfigText(_readConfig(resolve(io.cwd, configFile)), configFile, (p) => _readInclude(io.cwd, p));
     yield* options;
   }
-  applyConfigDirectives(config, directives());
+  let sentinel: SentinelDirective[] | undefined;
+  if (sentinelMode) {
+    if (configPath === null) throw new CliError('Sentinel needs config file on disk to save state. Exiting...');
+    try {
+      accessSync(configPath, constants.W_OK);
+    } catch (e) {
+      throw new CliError(`Sentinel config file ${configPath} is not writable: ${strerror(e)}. Exiting...`);
+    }
+    // initSentinelConfig: Sentinel's own defaults, before the file is read.
+    config.set('port', [String(SENTINEL_PORT)], 'file');
+    config.set('protected-mode', ['no'], 'file');
+    const all = [...directives()];
+    sentinel = all
+      .filter((d) => d.name === 'sentinel' && d.words.length > 0)
+      .map((d) => ({ words: d.words, where: d.where }));
+    applyConfigDirectives(
+      config,
+      all.filter((d) => d.name !== 'sentinel'),
+    );
+  } else {
+    applyConfigDirectives(config, directives());
+  }
   const host = await startServerHost({
+    ...(sentinel === undefined ? {} : { sentinel }),
     config,
     ...(configPath !== null ? { configFile: configPath } : {}),
     defaultConfig: args.length === 0,

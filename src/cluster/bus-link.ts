@@ -24,6 +24,12 @@ export class BusLink implements BusLinkHandle {
   readonly inbound: boolean;
   /** Set once freed; a freed link neither sends nor delivers. */
   freed = false;
+  /**
+   * The PING or MEET written when the outbound link was opened, not yet known to have reached the peer. Redis sends
+   * it from clusterLinkConnectHandler, i.e. only once connected; a Link says nothing until bytes arrive or it closes,
+   * so the engine applies the greeting's effects (counter, ping_sent, clearing MEET) then, or drops them if refused.
+   */
+  greeting: { readonly type: number; readonly at: number } | null = null;
   private readonly reader = new BusReader();
 
   constructor(

@@ -64,6 +64,8 @@ export class ClusterState {
   readonly messagesReceived = new Array<number>(MESSAGE_TYPE_COUNT).fill(0);
   /** Links freed for exceeding cluster-link-sendbuf-limit. */
   linksBufferLimitExceeded = 0;
+  /** Called just before a slot loses its owner (clusterDelSlot's removeChannelsInSlot); set by the Cluster. */
+  onSlotDeleted: ((slot: number, owner: ClusterNode) => void) | null = null;
 
   constructor(myself: ClusterNode) {
     this.myself = myself;
@@ -115,6 +117,7 @@ export class ClusterState {
   deleteSlot(slot: number): boolean {
     const owner = this.slots[slot];
     if (owner === null || owner === undefined) return false;
+    this.onSlotDeleted?.(slot, owner);
     owner.clearSlotBit(slot);
     this.slots[slot] = null;
     return true;

@@ -33,6 +33,7 @@ import {
 } from './manual-failover.js';
 import { formatNodesConf, parseNodesConf, UNKNOWN_FLAG_MESSAGE } from './nodes-conf.js';
 import { processPacket } from './packet.js';
+import { SlotChannelEviction } from './slot-channels.js';
 
 /** Work deferred to just before replies are sent (CLUSTER_TODO_* for clusterBeforeSleep). */
 export const ClusterTodo = {
@@ -83,6 +84,9 @@ export class Cluster {
   constructor(readonly node: RedisNode) {
     const me = new ClusterNode(randomHex(node.env, 40), NodeFlag.MYSELF | NodeFlag.MASTER, node.now());
     this.state = new ClusterState(me);
+    // clusterDelSlot: a slot my shard stops serving takes its shard channels with it.
+    const eviction = new SlotChannelEviction(this);
+    this.state.onSlotDeleted = (slot, owner) => eviction.slotDeleted(slot, owner);
   }
 
   /** The bus port: `cluster-port`, or the data port + 10000. */
@@ -282,11 +286,8 @@ export class Cluster {
     const file = this.node.config.get('cluster-config-file');
     try {
       this.todoFlags &= ~ClusterTodo.SAVE_CONFIG;
-      this.node.env.storage.writeAtomic(file, Buffer.from(formatNodesConf(this.state), 'latin1'));
-      if (fsync) {
-        this.todoFlags &= ~ClusterTodo.FSYNC_CONFIG;
-        this.node.env.storage.sync(file);
-      }
+      this.node.env.storage.writeAtomic(file, Buffer.from(formatNodesConf(this.state), 'latin1'), fsync);
+      if (fsync) this.todoFlags &= ~ClusterTodo.FSYNC_CONFIG;
       return true;
     } catch {
       return false;
@@ -412,11 +413,14 @@ export class Cluster {
     const link = new BusLink(raw, node, this.now(), this.linkEvents);
     this.links.add(link);
     node.link = link;
-    // clusterLinkConnectHandler: the greeting must not make an already pending ping look newer than it is.
+    // The greeting goes out at once (a Link queues bytes until connected) but counts only once the connection is
+    // known to be up: see BusLink.greeting and _confirmGreeting.
+    const type = node.has(NodeFlag.MEET) ? MessageType.MEET : MessageType.PING;
     const oldPingSent = node.pingSent;
-    this.sendPing(link, node.has(NodeFlag.MEET) ? MessageType.MEET : MessageType.PING);
-    if (oldPingSent !== 0) node.pingSent = oldPingSent;
-    node.flags &= ~NodeFlag.MEET;
+    const greeting = buildPing(this, link, type);
+    node.pingSent = oldPingSent;
+    link.write(encodeBusMessage(greeting));
+    link.greeting = { type, at: this.now() };
     this.log('debug', `Connecting with Node ${node.name} at ${node.ip}:${node.cport}`);
   }
 
@@ -489,6 +493,7 @@ export class Cluster {
 
   /** One whole frame from a link: counted by its raw type, decoded, processed, then the deferred work runs. */
   private _frame(link: BusLink, frame: Buffer): void {
+    this._confirmGreeting(link);
     const type = frame.readUInt16BE(12);
     if (type < MESSAGE_TYPE_COUNT) this.state.messagesReceived[type]!++;
     const decoded = decodeBusMessage(frame);
@@ -507,6 +512,8 @@ export class Cluster {
   }
 
   private _lost(link: BusLink, why: LinkCloseReason | 'bad-frame'): void {
+    if (why === 'refused') link.greeting = null;
+    else this._confirmGreeting(link);
     if (why === 'bad-frame') {
       this.log('warning', 'Bad message length or signature received from Cluster bus.');
     } else if (why === 'refused' && link.node !== null) {
@@ -517,6 +524,21 @@ export class Cluster {
       this.log('debug', 'I/O error reading from node link: connection closed');
     }
     this._detach(link);
+  }
+
+  /**
+   * The outbound link turned out to be connected: what clusterLinkConnectHandler does after sending the greeting
+   * happens now (count it; a PING starts the ping timer unless one is pending; MEET is done).
+   */
+  private _confirmGreeting(link: BusLink): void {
+    const greeting = link.greeting;
+    if (greeting === null) return;
+    link.greeting = null;
+    this.state.messagesSent[greeting.type]!++;
+    const node = link.node;
+    if (node === null || node.link !== link) return;
+    if (greeting.type === MessageType.PING && node.pingSent === 0) node.pingSent = greeting.at;
+    node.flags &= ~NodeFlag.MEET;
   }
 
   private _detach(link: BusLink): void {

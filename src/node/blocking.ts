@@ -128,6 +128,19 @@ export class BlockingRegistry {
     return true;
   }
 
+  /** The keys a blocked client waits on (in the order its command named them), or null if it is not blocked. */
+  keysOf(c: ClientSession): readonly string[] | null {
+    return this.byClient.get(c)?.spec.keys ?? null;
+  }
+
+  /** Releases a blocked client with `reply` (a cluster redirection); returns false if it was not blocked. */
+  releaseWith(c: ClientSession, reply: Reply): boolean {
+    const waiter = this.byClient.get(c);
+    if (waiter === undefined) return false;
+    this._release(waiter, reply);
+    return true;
+  }
+
   /** Forgets a client that disconnected while blocked. */
   drop(c: ClientSession): void {
     const waiter = this.byClient.get(c);

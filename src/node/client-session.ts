@@ -200,6 +200,15 @@ export class ClientSession {
     this.flush();
   }
 
+  /**
+   * Queues an out-of-band message, bypassing CLIENT REPLY, without flushing: for pushes made in the middle of a state
+   * change, whose sender flushes the client afterwards (clients_pending_write in beforeSleep).
+   */
+  queuePush(reply: Reply): void {
+    if (this.closed) return;
+    encodeReply(reply, this.resp, this.out);
+  }
+
   /** Writes bytes as they are, after the replies queued so far (a replica's PSYNC answer, RDB and stream). */
   writeRaw(data: Buffer): void {
     if (this.closed) return;

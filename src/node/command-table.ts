@@ -47,7 +47,11 @@ export class CommandTable {
   /** Non-lowercase spellings seen so far, so the hot path skips toLowerCase. */
   private readonly spellings = new Map<string, Command>();
 
-  constructor(families: readonly CommandFamily[]) {
+  /** `meta` is the captured metadata to join with (a sentinel-mode node passes Sentinel's own table). */
+  constructor(
+    families: readonly CommandFamily[],
+    meta: Readonly<Record<string, CommandMeta>> = COMMAND_META,
+  ) {
     const handlers = new Map<string, CommandHandler>();
     for (const family of families) for (const [name, handler] of Object.entries(family)) handlers.set(name, handler);
     const containers = new Map<string, Map<string, Command>>();
@@ -55,23 +59,23 @@ export class CommandTable {
       const bar = fullName.indexOf('|');
       if (bar === -1) continue;
       const parent = fullName.slice(0, bar);
-      const meta = COMMAND_META[parent]?.subcommands?.[fullName];
-      if (meta === undefined) throw new UnknownCommandDefinitionError(`no Redis metadata for '${fullName}'`);
+      const found = meta[parent]?.subcommands?.[fullName];
+      if (found === undefined) throw new UnknownCommandDefinitionError(`no Redis metadata for '${fullName}'`);
       let subs = containers.get(parent);
       if (subs === undefined) containers.set(parent, (subs = new Map()));
-      subs.set(fullName.slice(bar + 1), _resolve(fullName.slice(bar + 1), fullName, meta, handler, null));
+      subs.set(fullName.slice(bar + 1), _resolve(fullName.slice(bar + 1), fullName, found, handler, null));
     }
     for (const [name, handler] of handlers) {
       if (name.includes('|')) continue;
-      const meta = COMMAND_META[name];
-      if (meta === undefined) throw new UnknownCommandDefinitionError(`no Redis metadata for '${name}'`);
-      this.commands.set(name, _resolve(name, name, meta, handler, null));
+      const found = meta[name];
+      if (found === undefined) throw new UnknownCommandDefinitionError(`no Redis metadata for '${name}'`);
+      this.commands.set(name, _resolve(name, name, found, handler, null));
     }
     for (const [name, subs] of containers) {
-      const meta = COMMAND_META[name];
-      if (meta === undefined) throw new UnknownCommandDefinitionError(`no Redis metadata for '${name}'`);
+      const found = meta[name];
+      if (found === undefined) throw new UnknownCommandDefinitionError(`no Redis metadata for '${name}'`);
       // A container may also run bare (COMMAND with no subcommand), when its family registers it.
-      this.commands.set(name, _resolve(name, name, meta, handlers.get(name) ?? null, subs));
+      this.commands.set(name, _resolve(name, name, found, handlers.get(name) ?? null, subs));
     }
   }
 

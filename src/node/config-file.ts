@@ -112,17 +112,36 @@ export function defaultUserLine(config: Config): string {
   return `user default on ${secret} ~* &* +@all`;
 }
 
-/** CONFIG REWRITE: the new text of a config file whose current text is `old` (null when the file does not exist). */
-export function rewriteConfigText(old: string | null, config: Config): string {
-  const state = new _RewriteState(old ?? '', config);
+/** Where extra rewrite lines go (rewriteConfigRewriteLine / rewriteConfigMarkAsProcessed), for Sentinel's state. */
+export interface RewriteSink {
+  /** Reuses the option's next old line for `line`, or appends it when `force`. */
+  rewrite(option: string, line: string, force: boolean): void;
+  /** Marks an option as handled, so its old lines that were not reused are dropped. */
+  markProcessed(option: string): void;
+}
+
+/**
+ * CONFIG REWRITE: the new text of a config file whose current text is `old` (null when the file does not exist).
+ * `extra` adds Sentinel's lines; then old `sentinel <option>` lines are keyed by their first two words, as Redis does
+ * in sentinel mode.
+ */
+export function rewriteConfigText(
+  old: string | null,
+  config: Config,
+  extra: ((sink: RewriteSink) => void) | null = null,
+): string {
+  const state = new _RewriteState(old ?? '', config, extra !== null);
   for (const def of config.definitions()) {
     state.processed.add(def.name);
+    // A Sentinel writes no save points (rewriteConfigSaveOption in sentinel mode).
+    if (extra !== null && def.name === 'save') continue;
     for (const { line, force } of def.rewrite(config.get(def.name), (name) => config.get(name)))
       state.rewrite(def.name, line, force);
   }
   state.processed.add('user');
   if (config.get('aclfile') === '') state.rewrite('user', defaultUserLine(config), true);
   state.processed.add('loadmodule');
+  extra?.({ rewrite: (o, l, f) => state.rewrite(o, l, f), markProcessed: (o) => state.processed.add(o) });
   return state.content();
 }
 
@@ -164,7 +183,7 @@ class _RewriteState {
   private readonly optionLines = new Map<string, number[]>();
   private needsSignature = true;
 
-  constructor(old: string, config: Config) {
+  constructor(old: string, config: Config, sentinelMode = false) {
     if (old === '') return;
     for (const raw of old.split('\n')) {
       const line = _trim(raw);
@@ -180,7 +199,10 @@ class _RewriteState {
         this.lines.push(`# ??? ${line}`);
         continue;
       }
-      const option = def?.name ?? name;
+      const option =
+        sentinelMode && name === 'sentinel' && argv!.length > 1
+          ? `sentinel ${argv![1]!.toLowerCase()}`
+          : (def?.name ?? name);
       let list = this.optionLines.get(option);
       if (list === undefined) this.optionLines.set(option, (list = []));
       list.push(this.lines.length);

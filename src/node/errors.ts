@@ -189,4 +189,35 @@ export const Errors = {
   meetInvalidBusPort: (port: string) => error(`ERR Invalid TCP bus port specified: ${_cString(port)}`),
   meetInvalidAddress: (ip: string, port: string) =>
     error(`ERR Invalid node address specified: ${_cString(ip)}:${_cString(port)}`),
+  // Sentinel (sentinel.c)
+  sentinelNoSuchMaster: () => error('ERR No such master with that name'),
+  sentinelFailoverInProgress: () => error('INPROG Failover already in progress'),
+  sentinelNoGoodReplica: () => error('NOGOODSLAVE No suitable replica to promote'),
+  sentinelNoQuorum: (text: string) => error(`NOQUORUM ${text}`),
+  sentinelInvalidQuorum: () => error('ERR Invalid quorum'),
+  sentinelInvalidPort: () => error('ERR Invalid port'),
+  sentinelQuorumTooSmall: () => error('ERR Quorum must be 1 or greater.'),
+  sentinelInvalidAddress: () => error('ERR Invalid IP address or hostname specified'),
+  sentinelCreateFailed: (reason: string) => error(`ERR ${reason}`),
+  sentinelSaveFailed: () => error('ERR Failed to save config file. Check server logs.'),
+  sentinelConfigUsage: () => error('ERR Only SENTINEL CONFIG GET <option> / SET <option> <value> are supported.'),
+  sentinelConfigSetInvalidArgument: (option: string) =>
+    error(`ERR Invalid argument '${_cString(option)}' to SENTINEL CONFIG SET`),
+  sentinelConfigSetInvalidValue: (value: string, option: string) =>
+    error(`ERR Invalid value '${_cString(value)}' to SENTINEL CONFIG SET '${_cString(option)}'`),
+  sentinelSetUnknownOption: (option: string) =>
+    error(`ERR Unknown option or number of arguments for SENTINEL SET '${_cString(option)}'`),
+  sentinelSetInvalidArgument: (value: string, option: string) =>
+    error(`ERR Invalid argument '${_cString(value)}' for SENTINEL SET '${_cString(option)}'`),
+  sentinelScriptsReconfigDenied: () =>
+    error(
+      'ERR Reconfiguration of scripts path is denied for security reasons. Check the deny-scripts-reconfig configuration directive in your Sentinel configuration',
+    ),
+  sentinelScriptsUnsupported: () => error('ERR notification and reconfiguration scripts are not supported by redis-sim'),
+  sentinelDebugUnknownOption: (option: string) =>
+    error(`ERR Unknown option or number of arguments for SENTINEL DEBUG '${_cString(option)}'`),
+  sentinelDebugInvalidArgument: (value: string, option: string) =>
+    error(`ERR Invalid argument '${_cString(value)}' for SENTINEL DEBUG '${_cString(option)}'`),
+  sentinelUnknownFailureSimulation: () => error('ERR Unknown failure simulation specified'),
+  sentinelPublishNotHello: () => error('ERR Only HELLO messages are accepted by Sentinel instances.'),
 } as const;

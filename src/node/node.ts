@@ -5,6 +5,7 @@ import { randomHex, type Env, type LogLevel, type TimerHandle } from '../env/env
 import type { ProtocolError } from '../protocol/protocol-error.js';
 import { error, type ErrorReply } from '../protocol/reply.js';
 import { Cluster } from '../cluster/cluster.js';
+import { redirectBlockedClients } from '../cluster/blocked-redirect.js';
 import { redirectFor } from '../cluster/redirect.js';
 import { BlockingRegistry } from './blocking.js';
 import { ClientSession } from './client-session.js';
@@ -19,6 +20,9 @@ import { enablesClass, notificationTargets, parseKeyspaceEvents, type EventClass
 import { Persistence } from './persistence/persistence.js';
 import { PubSub, type ChannelKind } from './pubsub.js';
 import { Replication } from './replication/replication.js';
+import { Sentinel } from '../sentinel/sentinel.js';
+import type { SentinelDirective } from '../sentinel/sentinel-config.js';
+import { SENTINEL_COMMAND_FAMILIES, SENTINEL_COMMAND_META } from '../sentinel/sentinel-commands.js';
 import './types/index.js';
 
 /** Counters reported by INFO stats. */
@@ -43,6 +47,8 @@ export interface NodeStats {
 export interface NodeOptions {
   /** Called when the node has shut down (SHUTDOWN, or a fatal start-up error); the host exits or closes listeners. */
   onShutdown?: (exitCode: number) => void;
+  /** Runs the node in sentinel mode with these `sentinel` directives of its config file (redis-server --sentinel). */
+  sentinel?: readonly SentinelDirective[];
 }
 
 /** How SHUTDOWN treats the snapshot. */
@@ -100,6 +106,8 @@ export class RedisNode {
   role: 'master' | 'slave' = 'master';
   /** The cluster subsystem, in cluster mode. */
   readonly cluster: Cluster | null;
+  /** The Sentinel subsystem, in sentinel mode (its command table is Sentinel's). */
+  readonly sentinel: Sentinel | null;
   /** Replication: ids, offsets, backlog, the master link and the replicas (node.replication). */
   readonly replication: Replication;
   /** Set while a replica applies its master's stream: expired keys still exist for those commands. */
@@ -120,10 +128,14 @@ export class RedisNode {
     private readonly options: NodeOptions = {},
   ) {
     this.runId = randomHex(env, 40);
-    this.mode = config.getBool('cluster-enabled') ? 'cluster' : 'standalone';
+    this.mode =
+      options.sentinel !== undefined ? 'sentinel' : config.getBool('cluster-enabled') ? 'cluster' : 'standalone';
     this.startedAt = env.now();
     this.commandTime = this.startedAt;
-    this.commands = new CommandTable(ALL_COMMAND_FAMILIES);
+    this.commands =
+      this.mode === 'sentinel'
+        ? new CommandTable(SENTINEL_COMMAND_FAMILIES, SENTINEL_COMMAND_META)
+        : new CommandTable(ALL_COMMAND_FAMILIES);
     this.blocking = new BlockingRegistry(
       (ms, task) => env.schedule(ms, task),
       () => this.now(),
@@ -147,6 +159,7 @@ export class RedisNode {
     this.replication = new Replication(this);
     this.migrateConnections = new MigrateConnections(env);
     this.cluster = this.mode === 'cluster' ? new Cluster(this) : null;
+    this.sentinel = options.sentinel !== undefined ? new Sentinel(this, options.sentinel) : null;
     this.keyspaceEvents = parseKeyspaceEvents(config.given('notify-keyspace-events')) ?? 0;
     config.onChange((name) => {
       if (name === 'notify-keyspace-events') this.keyspaceEvents = parseKeyspaceEvents(config.given(name)) ?? 0;
@@ -157,13 +170,31 @@ export class RedisNode {
   start(): void {
     // clusterInit runs in initServer, before the dataset loads: a bad nodes.conf stops the start-up first.
     this.cluster?.load();
+    // Sentinel needs its config file to keep its state (sentinelCheckConfigFile) and loads no dataset.
+    if (this.sentinel !== null && this.env.configFile === '') {
+      this.log('warning', 'Sentinel needs config file on disk to save state. Exiting...');
+      this.exit(1);
+      return;
+    }
     this.log('warning', 'Server initialized');
-    this.persistence.loadOnStart();
+    if (this.sentinel === null) this.persistence.loadOnStart();
     this.running = true;
     this._scheduleCron();
     this.cluster?.start();
     this.replication.start();
+    this.sentinel?.start();
     this.log('notice', 'Ready to accept connections');
+  }
+
+  /** Ends the process at once with `exitCode`, saving nothing (exit() in Redis: fatal start-up errors, simulated crashes). */
+  exit(exitCode: number): void {
+    this.running = false;
+    this.cronTimer?.cancel();
+    this.sentinel?.shutdown();
+    this.cluster?.shutdown();
+    this.replication.shutdown();
+    for (const c of [...this.clients.values()]) c.kill();
+    this.options.onShutdown?.(exitCode);
   }
 
   /** The current time from the environment. */
@@ -422,6 +453,7 @@ export class RedisNode {
     this.cronTimer?.cancel();
     this.migrateConnections.closeAll();
     this.cluster?.shutdown();
+    this.sentinel?.shutdown();
     this.replication.shutdown();
     this.pause?.timer?.cancel();
     for (const c of [...this.clients.values()]) c.kill();
@@ -495,6 +527,8 @@ export class RedisNode {
   private _cron(): void {
     this.cronLoops++;
     this.commandTime = this.now();
+    // clientsCron: clients blocked on keys of a slot this node no longer serves are redirected.
+    if (this.cluster !== null) redirectBlockedClients(this.cluster);
     // Only a master expires keys actively; a replica waits for its master's DELs (serverCron's databasesCron).
     for (const db of this.activeExpire && this.role === 'master' ? this.databases : []) {
       for (let pass = 0; pass < 16; pass++) {

@@ -1,5 +1,6 @@
 // The node's pub/sub registry (pubsub.c): channel, pattern and shard-channel subscribers, and message delivery.
 
+import { keyHashSlot } from '../cluster/key-slot.js';
 import { bulk, integer, NIL, push, type Reply } from '../protocol/reply.js';
 import type { ClientSession } from './client-session.js';
 import { globMatch } from './glob.js';
@@ -12,6 +13,8 @@ export class PubSub {
   readonly channels = new Map<string, Set<ClientSession>>();
   readonly shardChannels = new Map<string, Set<ClientSession>>();
   readonly patterns = new Map<string, Set<ClientSession>>();
+  /** Shard channels with subscribers, by hash slot (slots_to_channels), so a lost slot finds its channels. */
+  private readonly shardSlots = new Map<number, Set<string>>();
 
   /** Subscribes a client and returns the confirmation (subscribe/ssubscribe, channel, count). */
   subscribe(c: ClientSession, channel: string, kind: ChannelKind): Reply {
@@ -19,6 +22,7 @@ export class PubSub {
     if (!mine.has(channel)) {
       mine.add(channel);
       _add(this._registry(kind), channel, c);
+      if (kind === 'shard') this._indexShard(channel);
     }
     return push([bulk(kind === 'channel' ? 'subscribe' : 'ssubscribe'), bulk(channel), integer(_count(c, kind))]);
   }
@@ -30,7 +34,10 @@ export class PubSub {
     const targets = channel === null ? [...mine] : [channel];
     if (targets.length === 0) return [push([bulk(word), NIL, integer(_count(c, kind))])];
     return targets.map((ch) => {
-      if (mine.delete(ch)) _remove(this._registry(kind), ch, c);
+      if (mine.delete(ch)) {
+        _remove(this._registry(kind), ch, c);
+        if (kind === 'shard') this._unindexShard(ch);
+      }
       return push([bulk(word), bulk(ch), integer(_count(c, kind))]);
     });
   }
@@ -57,7 +64,10 @@ export class PubSub {
   /** Drops every subscription of a client without confirmations (disconnect, RESET). */
   dropClient(c: ClientSession): void {
     for (const ch of c.channels) _remove(this.channels, ch, c);
-    for (const ch of c.shardChannels) _remove(this.shardChannels, ch, c);
+    for (const ch of c.shardChannels) {
+      _remove(this.shardChannels, ch, c);
+      this._unindexShard(ch);
+    }
     for (const p of c.patterns) _remove(this.patterns, p, c);
     c.channels.clear();
     c.shardChannels.clear();
@@ -87,7 +97,45 @@ export class PubSub {
     return receivers;
   }
 
+  /** The shard channels of a slot that have subscribers, in byte order (the order of the slots_to_channels rax). */
+  shardChannelsInSlot(slot: number): string[] {
+    const channels = this.shardSlots.get(slot);
+    return channels === undefined ? [] : [...channels].sort(_byteOrder);
+  }
+
+  /**
+   * Unsubscribes every client from a shard channel (pubsubShardUnsubscribeAllClients), in subscription order; each
+   * gets its `sunsubscribe` notification, counted after the removal, through `notify`.
+   */
+  dropShardChannel(channel: string, notify: (c: ClientSession, notification: Reply) => void): void {
+    const subscribers = this.shardChannels.get(channel);
+    if (subscribers === undefined) return;
+    this.shardChannels.delete(channel);
+    this._unindexShard(channel);
+    for (const c of subscribers) {
+      c.shardChannels.delete(channel);
+      notify(c, push([bulk('sunsubscribe'), bulk(channel), integer(_count(c, 'shard'))]));
+    }
+  }
+
   // --- internal ---
+
+  private _indexShard(channel: string): void {
+    const slot = keyHashSlot(channel);
+    let channels = this.shardSlots.get(slot);
+    if (channels === undefined) this.shardSlots.set(slot, (channels = new Set()));
+    channels.add(channel);
+  }
+
+  /** Drops a shard channel from the slot index once nobody subscribes to it any more. */
+  private _unindexShard(channel: string): void {
+    if (this.shardChannels.has(channel)) return;
+    const slot = keyHashSlot(channel);
+    const channels = this.shardSlots.get(slot);
+    if (channels === undefined) return;
+    channels.delete(channel);
+    if (channels.size === 0) this.shardSlots.delete(slot);
+  }
 
   private _registry(kind: ChannelKind): Map<string, Set<ClientSession>> {
     return kind === 'channel' ? this.channels : this.shardChannels;
@@ -97,6 +145,11 @@ export class PubSub {
 /** A client's subscription count as the confirmations report it (clientSubscriptionsCount and the shard one). */
 function _count(c: ClientSession, kind: ChannelKind): number {
   return kind === 'channel' ? c.channels.size + c.patterns.size : c.shardChannels.size;
+}
+
+/** Binary (latin1) strings compare by byte, as memcmp orders rax keys. */
+function _byteOrder(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function _add(registry: Map<string, Set<ClientSession>>, name: string, c: ClientSession): void {

@@ -11,6 +11,7 @@ import {
   startClusterWaiter,
   type FormedCluster,
   type FormerEnv,
+  type FormerHandle,
 } from '../cluster/cluster-former.js';
 import type { TimerHandle } from '../env/env.js';
 import { strerror } from './os-errors.js';
@@ -43,6 +44,8 @@ export interface ClusterHostOptions {
   logSink?: (port: number, line: string) => void;
   /** Receives the former's progress lines (redis-cli's `>>> …` lines). */
   progress?: (line: string) => void;
+  /** Aborting it during start-up stops forming; the started nodes are shut down and the start rejects. */
+  signal?: AbortSignal;
 }
 
 /** A running hosted cluster. */
@@ -133,28 +136,36 @@ function _form(nodes: readonly ServerHost[], options: ClusterHostOptions): Promi
   const reuse = nodes.every((n) => (n.node.cluster?.state.nodes.size ?? 0) > 1);
   return new Promise((resolvePromise, reject) => {
     const finish = (result: FormedCluster | ClusterFormError): void => {
+      options.signal?.removeEventListener('abort', onAbort);
       links.destroyAll();
       if (result instanceof ClusterFormError) reject(result);
       else resolvePromise(result);
     };
+    const onAbort = (): void => {
+      handle.cancel();
+      finish(new ClusterFormError('Interrupted while forming the cluster'));
+    };
+    let handle: FormerHandle;
     if (reuse) {
       options.progress?.('>>> Every node already belongs to a cluster (nodes.conf): waiting for cluster_state:ok');
-      startClusterWaiter(env, targets, { pollMs: 100, timeoutMs: options.formTimeoutMs ?? 60_000 }, finish);
-      return;
+      handle = startClusterWaiter(env, targets, { pollMs: 100, timeoutMs: options.formTimeoutMs ?? 60_000 }, finish);
+    } else {
+      handle = startClusterFormer(
+        env,
+        targets,
+        {
+          replicas: options.replicas,
+          // Real time: check often rather than redis-cli's once a second, so the cluster is ready sooner.
+          joinDelayMs: 100,
+          pollMs: 100,
+          timeoutMs: options.formTimeoutMs ?? 60_000,
+          ...(options.progress === undefined ? {} : { log: options.progress }),
+        },
+        finish,
+      );
     }
-    startClusterFormer(
-      env,
-      targets,
-      {
-        replicas: options.replicas,
-        // Real time: check often rather than redis-cli's once a second, so the cluster is ready sooner.
-        joinDelayMs: 100,
-        pollMs: 100,
-        timeoutMs: options.formTimeoutMs ?? 60_000,
-        ...(options.progress === undefined ? {} : { log: options.progress }),
-      },
-      finish,
-    );
+    if (options.signal?.aborted === true) onAbort();
+    else options.signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
 

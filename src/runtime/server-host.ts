@@ -9,6 +9,7 @@ import type { LogLevel } from '../env/env.js';
 import { Config, ConfigError } from '../node/config.js';
 import { RedisNode, type ShutdownSave } from '../node/node.js';
 import { REDIS_VERSION } from '../node/version.js';
+import type { SentinelDirective } from '../sentinel/sentinel-config.js';
 import { errorCode, strerror } from './os-errors.js';
 import { createRealtimeEnv, type LogSink } from './realtime-env.js';
 import { LinkSet, listenLinks, type LinkListener } from './tcp-link.js';
@@ -28,6 +29,8 @@ export interface ServerHostOptions {
   logSink?: LogSink;
   /** Called after the node shut itself down (SHUTDOWN, or stop()) and its listeners closed. */
   onShutdown?: (exitCode: number) => void;
+  /** Runs the node in sentinel mode with these `sentinel` directives (see RedisNode's NodeOptions). */
+  sentinel?: readonly SentinelDirective[];
 }
 
 /** A running realtime node. */
@@ -120,6 +123,7 @@ export async function startServerHost(options: ServerHostOptions = {}): Promise<
     lock = null;
   };
   const node = new RedisNode(env, config, {
+    ...(options.sentinel === undefined ? {} : { sentinel: options.sentinel }),
     onShutdown: (code) => {
       links.destroyAll();
       void releaseAll().then(() => {

@@ -9,6 +9,9 @@
 
 import type { Env, Network, TimerHandle } from '../env/env.js';
 import { Config } from '../node/config.js';
+import { parseConfigText } from '../node/config-file.js';
+import { SENTINEL_PORT } from '../sentinel/sentinel.js';
+import type { SentinelDirective } from '../sentinel/sentinel-config.js';
 import { RedisNode } from '../node/node.js';
 import { EventLog } from './event-log.js';
 import { EventQueue } from './event-queue.js';
@@ -35,6 +38,12 @@ export interface SimulationOptions {
 export interface SimNodeOptions {
   /** The IP the node listens on; 127.0.0.1 when omitted. The port is the `port` directive, else the first free from 6379. */
   host?: string;
+  /**
+   * Runs the node as a Sentinel (redis-server --sentinel): `sentinel ...` directives are allowed, the default port
+   * is the first free from 26379, and the directives become its config file (`/sim/<name>/sentinel.conf`), which
+   * Sentinel rewrites and a restart reads back.
+   */
+  sentinel?: boolean;
 }
 
 /** Options for a simulated client. */
@@ -114,13 +123,15 @@ export class Simulation {
   addNode(name: string, directives: Directives = [], options: SimNodeOptions = {}): SimNode {
     this._claimName(name);
     const ip = options.host ?? '127.0.0.1';
+    const sentinel = options.sentinel === true;
     const explicitPort = directives.some(([directive]) => directive.toLowerCase() === 'port');
-    let port = _configFrom(directives).getNumber('port');
+    let port = sentinel && !explicitPort ? SENTINEL_PORT : _configFrom(_withoutSentinel(directives)).getNumber('port');
     const taken = new Set([...this.hosts.values()].map((h) => h.address));
     if (!explicitPort) while (taken.has(`${ip}:${port}`)) port++;
     const address = `${ip}:${port}`;
     if (taken.has(address)) throw new Error(`Expected \`${address}\` to be free for ${name}, but another node has it`);
     const host = new _Host(name, address, explicitPort ? directives : [...directives, ['port', [String(port)]]]);
+    if (sentinel) host.configFile = { path: `/sim/${name}/sentinel.conf`, text: _configText(host.directives) };
     this.endpoints.add(name);
     this.hosts.set(name, host);
     this._start(host);
@@ -297,10 +308,25 @@ export class Simulation {
       log: this.eventLog,
       name: host.name,
       net,
+      ...(host.configFile === null ? {} : { configFile: host.configFile }),
     });
     const env: Env = { ...simEnv, schedule: (delayMs, task) => this._schedule(host, incarnation, delayMs, task) };
-    const node = new RedisNode(env, _configFrom(host.directives), {
+    let directives = host.directives;
+    let sentinel: SentinelDirective[] | undefined;
+    if (host.configFile !== null) {
+      // A Sentinel starts from its (possibly rewritten) config file, as redis-sentinel does after a restart.
+      const parsed = [...parseConfigText(host.configFile.text ?? '', host.configFile.path, () => [])];
+      sentinel = parsed
+        .filter((d) => d.name === 'sentinel' && d.words.length > 0)
+        .map((d) => ({ words: d.words, where: d.where }));
+      directives = [
+        ['protected-mode', ['no']],
+        ...parsed.filter((d) => d.name !== 'sentinel').map((d) => [d.name, d.words] as const),
+      ];
+    }
+    const node = new RedisNode(env, _configFrom(directives), {
       onShutdown: () => this._stopped(host, incarnation),
+      ...(sentinel === undefined ? {} : { sentinel }),
     });
     host.state = 'running';
     host.current = node;
@@ -369,6 +395,17 @@ export class Simulation {
 /** Endpoint names: letters, digits, `_`, `.`, `-` (no `:`, so a name never looks like an address; no `$`). */
 const _NAME = /^[A-Za-z0-9_.-]+$/;
 
+/** The directives that are not `sentinel` lines. */
+function _withoutSentinel(directives: Directives): Directives {
+  return directives.filter(([name]) => name.toLowerCase() !== 'sentinel');
+}
+
+/** A config file holding the directives, one per line, words quoted when needed. */
+function _configText(directives: Directives): string {
+  const word = (w: string) => (/^[^\s"'\\]+$/.test(w) ? w : JSON.stringify(w));
+  return directives.map(([name, words]) => [name, ...words].map(word).join(' ') + '\n').join('');
+}
+
 /** Builds a Config from directives; throws ConfigError for a bad one. */
 function _configFrom(directives: Directives): Config {
   const config = new Config();
@@ -384,6 +421,8 @@ class _Host implements SimNode {
   current: RedisNode | null = null;
   /** The cluster bus address of the current (or last) incarnation, in cluster mode. */
   busAddress: string | null = null;
+  /** A Sentinel's config file (rewritten by it, read again on restart); null for other nodes. */
+  configFile: { readonly path: string; text: string | null } | null = null;
   /** Timers that came due while the process was paused, in the order they came due. */
   deferred: _GatedTimer[] = [];
   readonly storage = new MemoryStorage();

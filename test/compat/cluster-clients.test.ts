@@ -15,6 +15,7 @@ import {
   pipeLoad,
   startKindNodes,
   shown,
+  waitFor,
   waitForClusterOk,
   type NodeKind,
   type NodeProcess,
@@ -186,12 +187,17 @@ describe.each(KINDS)('cluster clients during a reshard on %s nodes', (kind) => {
 
   it('redis-py RedisCluster reads and writes through a reshard without errors', async () => {
     const { dir, cleanup } = tempDir('redis-sim-py-cluster-');
+    const readyFile = join(dir, 'ready');
     const stopFile = join(dir, 'stop');
-    // The script runs rounds until the stop file appears, which the end of the reshard creates.
-    const py = runTool(PYTHON, [PY_SCRIPT, String(seed.port), 'py', String(CLIENT_KEYS), stopFile], {
+    // The script connects (learning the slots before they move), then runs rounds until the stop file appears,
+    // which the end of the reshard creates.
+    const py = runTool(PYTHON, [PY_SCRIPT, String(seed.port), 'py', String(CLIENT_KEYS), readyFile, stopFile], {
       timeoutMs: 300_000,
     });
     try {
+      let exited = false;
+      void py.finally(() => (exited = true)).catch(() => {});
+      await waitFor(() => existsSync(readyFile) || exited, { timeoutMs: 20_000, message: 'redis-py did not connect' });
       await duringReshard(masters[0]!, masters[2]!, async (running) => {
         while (running()) await new Promise((r) => setTimeout(r, 50));
         writeFileSync(stopFile, '');

@@ -1,6 +1,6 @@
 """Drives a cluster with redis-py's RedisCluster (Debian's python3-redis 4.3.4) and prints what it saw as JSON.
 
-Run with /usr/bin/python3 PORT PREFIX COUNT STOP_FILE. It writes COUNT keys PREFIX:i and reads them back, in rounds,
+Run with /usr/bin/python3 PORT PREFIX COUNT READY_FILE STOP_FILE. Once connected it creates READY_FILE; it writes COUNT keys PREFIX:i and reads them back, in rounds,
 until STOP_FILE exists (at least one round), counting every exception and every wrong value.
 cluster-clients.test.ts asserts on the output, against real Redis and redis-sim clusters.
 """
@@ -24,11 +24,12 @@ class _Counter(logging.Handler):
         self.count += 1
 
 
-def main(port, prefix, count, stop_file):
+def main(port, prefix, count, ready_file, stop_file):
     handled = _Counter()
     logging.getLogger("redis").addHandler(handled)
     logging.getLogger("redis").propagate = False
     rc = RedisCluster(host="127.0.0.1", port=port)
+    open(ready_file, "w").close()
     out = {"rounds": 0, "writes": 0, "reads": 0, "errors": [], "wrong": 0}
     while True:
         for i in range(count):
@@ -55,4 +56,4 @@ def main(port, prefix, count, stop_file):
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]), sys.argv[2], int(sys.argv[3]), sys.argv[4])
+    main(int(sys.argv[1]), sys.argv[2], int(sys.argv[3]), sys.argv[4], sys.argv[5])

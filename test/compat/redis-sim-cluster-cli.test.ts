@@ -117,16 +117,41 @@ describe('redis-sim cluster', () => {
     cleanups.push(cleanup);
     const base = await freeBase(3);
     const { child, output, exited } = spawnCluster(
-      ['--masters', '3', '--replicas', '0', '--port', String(base), '--no-form'],
+      ['--masters', '3', '--replicas', '0', '--port', String(base), '--no-form', '--log-stdout'],
       dir,
     );
     await waitFor(() => output().includes(`redis-cli -c -p ${base}`), { timeoutMs: 20_000, message: 'the table' });
+    expect(output()).toContain(`${base + 2} | `);
+    expect(output()).toMatch(new RegExp(`^${base + 1} \\| \\d+:M .* Ready to accept connections$`, 'm'));
+    expect(existsSync(join(dir, String(base), 'redis.log'))).toBe(false);
     const nodes = [0, 1, 2].map((i) => `127.0.0.1:${base + i}`);
     const create = await run('redis-cli', ['--cluster', 'create', ...nodes, '--cluster-yes']);
     expect(create.stdout).toContain('[OK] All 16384 slots covered.');
     expect(create.code, create.stdout).toBe(0);
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
+  });
+
+  it('restarted in the same directory, reuses the cluster from nodes.conf', async () => {
+    const { dir, cleanup } = tempDir();
+    cleanups.push(cleanup);
+    const base = await freeBase(3);
+    const args = ['--masters', '3', '--replicas', '0', '--port', String(base)];
+    const first = spawnCluster(args, dir);
+    await waitFor(() => first.output().includes(`redis-cli -c -p ${base}`), { timeoutMs: 20_000, message: 'table' });
+    const ids = [...first.output().matchAll(/^\d+ +([0-9a-f]{40}) +master/gm)].map((m) => m[1]);
+    expect(ids).toHaveLength(3);
+    expect((await run('redis-cli', ['-c', '-p', String(base), 'SET', 'foo', 'bar'])).stdout.trim()).toBe('OK');
+    first.child.kill('SIGINT');
+    expect(await first.exited).toBe(0);
+
+    const second = spawnCluster(args, dir);
+    await waitFor(() => second.output().includes(`redis-cli -c -p ${base}`), { timeoutMs: 20_000, message: 'table' });
+    expect(second.output()).toContain('already belongs to a cluster');
+    expect([...second.output().matchAll(/^\d+ +([0-9a-f]{40}) +master/gm)].map((m) => m[1])).toEqual(ids);
+    expect((await run('redis-cli', ['-c', '-p', String(base), 'GET', 'foo'])).stdout.trim()).toBe('bar');
+    second.child.kill('SIGINT');
+    expect(await second.exited).toBe(0);
   });
 
   const badArgs: [string[], string][] = [

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { BUS_HEADER_LENGTH, HeaderOffset, encodeBusMessage } from '../../src/cluster/bus-codec.js';
 import { BusReader } from '../../src/cluster/bus-reader.js';
 import { MessageFlag0, type BusHeader, type BusMessage } from '../../src/cluster/bus-message.js';
-import { MessageType } from '../../src/cluster/cluster-state.js';
+import { MESSAGE_TYPE_NAMES, MessageType } from '../../src/cluster/cluster-state.js';
 import { NodeFlag, SLOT_BITMAP_BYTES } from '../../src/cluster/constants.js';
 import { toPlain } from '../../src/protocol/reply-text.js';
 import {
@@ -53,25 +53,29 @@ interface Outcome {
   readonly alive: boolean;
 }
 
-/** Starts a cluster-enabled node (real or sim) with nodes.conf in its own directory and the bus on a free port. */
-async function startTarget(kind: Kind): Promise<Target> {
+/**
+ * Starts a cluster-enabled node (real or sim) with nodes.conf in its own directory. The bus is on a free port given
+ * with `cluster-port`, or with `defaultBusPort` at the data port + 10000 (the data port is then picked below 55536).
+ */
+async function startTarget(kind: Kind, { defaultBusPort = false } = {}): Promise<Target> {
   const { dir, cleanup } = tempDir('redis-sim-badinput-');
-  const busPort = await freePort();
-  const cluster = [
-    '--cluster-enabled',
-    'yes',
-    '--cluster-config-file',
-    'nodes.conf',
-    '--cluster-port',
-    String(busPort),
-  ];
+  let port = await freePort();
+  let busPort = await freePort();
+  if (defaultBusPort) {
+    for (port = 20_000 + Math.floor(Math.random() * 30_000); ; port++) {
+      if ((await portFree(port)) && (await portFree(port + 10_000))) break;
+    }
+    busPort = port + 10_000;
+  }
+  const cluster = ['--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf'];
+  if (!defaultBusPort) cluster.push('--cluster-port', String(busPort));
   const [command, args] =
     kind === 'redis-server'
       ? ['redis-server', ['--save', '', '--appendonly', 'no', ...cluster]]
       : [process.execPath, [CLI_PATH, 'server', '--save', '', ...cluster]];
   let server: ProcessServer;
   try {
-    server = await startProcessServer(command, args, { dir });
+    server = await startProcessServer(command, args, { dir, port });
   } catch (e) {
     cleanup();
     throw e;
@@ -115,6 +119,15 @@ async function answersPing(port: number): Promise<boolean> {
   } finally {
     await client?.close();
   }
+}
+
+/** Whether a loopback TCP port can be bound right now. */
+function portFree(port: number): Promise<boolean> {
+  return new Promise((resolveFree) => {
+    const server = createServer();
+    server.once('error', () => resolveFree(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolveFree(true)));
+  });
 }
 
 /** Our side of one TCP connection to a bus port: raw bytes out, frames in, and whether the node closed it. */
@@ -171,15 +184,10 @@ async function settle(condition: () => boolean | Promise<boolean>, timeoutMs = 5
   }
 }
 
-const TYPE_NAMES: Record<number, string> = {
-  [MessageType.PING]: 'ping',
-  [MessageType.PONG]: 'pong',
-  [MessageType.MEET]: 'meet',
-  [MessageType.FAIL]: 'fail',
-  [MessageType.PUBLISH]: 'publish',
-  [MessageType.UPDATE]: 'update',
-  [MessageType.MODULE]: 'module',
-};
+/** A bus message type's name as CLUSTER INFO counters spell it (clusterGetMessageTypeString). */
+function typeName(type: number): string {
+  return MESSAGE_TYPE_NAMES[type] ?? String(type);
+}
 
 /** A scenario: bytes written to a fresh bus connection, and what tells that the node has dealt with them. */
 interface Scenario {
@@ -220,7 +228,7 @@ async function observe(target: Target, scenario: Scenario): Promise<Outcome> {
   const outcome: Outcome = {
     closed: probe.closed,
     pongs: probe.pongs,
-    others: probe.frames.filter((t) => t !== MessageType.PONG).map((t) => TYPE_NAMES[t] ?? String(t)),
+    others: probe.frames.filter((t) => t !== MessageType.PONG).map(typeName),
     received,
     alive: await answersPing(target.server.port),
   };
@@ -522,21 +530,35 @@ describe('bad bytes on the cluster bus port, redis-sim against Redis 7.0.15', ()
       const length = BUS_HEADER_LENGTH + (random(2).readUInt16BE(0) % 600);
       const frame = randomFrame(random, type, length);
       frames.push(frame);
-      const name = TYPE_NAMES[type] ?? { 6: 'auth-req', 7: 'auth-ack', 9: 'mfstart' }[type] ?? String(type);
+      const name = typeName(type);
       expected[name] = (expected[name] ?? 0) + 1;
     }
-    const realOutcome = await observe(real, {
-      send: (p) => p.write(Buffer.concat([...frames, ping()])),
-      ends: 'marker',
-      counted: { ...expected, ping: (expected['ping'] ?? 0) + 1 },
-    });
-    expect(realOutcome.alive).toBe(true);
-    const simOutcome = await observe(sim, {
-      send: (p) => p.write(Buffer.concat([...frames, ping()])),
-      ends: 'marker',
-      counted: { ...expected, ping: (expected['ping'] ?? 0) + 1 },
-    });
+    const counted = { ...expected, ping: (expected['ping'] ?? 0) + 1 };
+    const scenario: Scenario = { send: (p) => p.write(Buffer.concat([...frames, ping()])), ends: 'marker', counted };
+    const realOutcome = await observe(real, scenario);
+    expect(realOutcome).toMatchObject({ alive: true, closed: false, received: counted });
+    const simOutcome = await observe(sim, scenario);
     expect(simOutcome).toEqual(realOutcome);
+  });
+});
+
+describe('the default bus port', () => {
+  it('is the data port + 10000 in both, and a bad signature there frees the link', async () => {
+    const targets = [
+      await startTarget('redis-server', { defaultBusPort: true }),
+      await startTarget('redis-sim', { defaultBusPort: true }),
+    ];
+    try {
+      const frame = ping();
+      frame.write('XCmb', 0, 'latin1');
+      for (const target of targets) {
+        expect(target.busPort).toBe(target.server.port + 10_000);
+        const outcome = await observe(target, { send: (p) => p.write(frame), ends: 'close' });
+        expect(outcome, target.kind).toEqual({ closed: true, pongs: 0, others: [], received: {}, alive: true });
+      }
+    } finally {
+      for (const target of targets) await target.stop();
+    }
   });
 });
 

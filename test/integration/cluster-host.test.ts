@@ -7,7 +7,8 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startCluster, type StartedCluster } from '../../src/runtime/cluster-host.js';
+import { runCli } from '../../src/cli/main.js';
+import { startCluster, startClusterHost, type StartedCluster } from '../../src/runtime/cluster-host.js';
 import { HostStartError, startServerHost, type ServerHost } from '../../src/runtime/server-host.js';
 import { RespClient, freePort, tempDir, waitFor } from '../helpers/servers.js';
 
@@ -24,6 +25,15 @@ function runTool(command: string, args: readonly string[]): Promise<{ status: nu
       clearTimeout(timer);
       resolve({ status, stdout });
     });
+  });
+}
+
+/** Whether the port can be bound on loopback right now. */
+function bindable(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
   });
 }
 
@@ -79,7 +89,7 @@ describe('a cluster node on real TCP', () => {
     const { dir, cleanup } = tempDir();
     cleanups.push(cleanup);
     let port = await freePort();
-    while (port > 55535) port = await freePort();
+    while (port > 55535 || !(await bindable(port + 10000))) port = await freePort();
     const host = await start(dir, [['port', [String(port)]]]);
     expect(host.busPort).toBe(port + 10000);
   });
@@ -154,6 +164,50 @@ describe('a cluster node on real TCP', () => {
   });
 });
 
+describe('redis-sim server in cluster mode (in-process CLI)', () => {
+  /** Runs the CLI in this process with its output collected. */
+  async function cli(args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
+    let stdout = '';
+    let stderr = '';
+    const code = await runCli(args, {
+      cwd,
+      out: (t) => (stdout += t),
+      err: (t) => (stderr += t),
+      onSignal: () => () => {},
+    });
+    return { code, stdout, stderr };
+  }
+
+  it('a corrupted nodes.conf: one line, exit code 1, nothing left behind', async () => {
+    const { dir, cleanup } = tempDir();
+    writeFileSync(join(dir, 'nodes.conf'), 'garbage line here\n');
+    const port = await freePort();
+    const result = await cli(['server', '--port', String(port), '--cluster-enabled', 'yes', '--dir', dir], dir);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe('redis-sim: Unrecoverable error: corrupted cluster config file.\n');
+    expect(await refused(port)).toBe(true);
+    expect(existsSync(join(dir, 'nodes.conf.lock'))).toBe(false);
+    cleanup();
+  });
+
+  it('a nodes.conf in use by another node: Redis refusal, exit code 1', async () => {
+    const { dir, cleanup } = tempDir();
+    const first = await startServerHost({
+      directives: [['port', ['0']], ['dir', [dir]], ...CLUSTER],
+      logSink: () => {},
+    });
+    const result = await cli(['server', '--port', '0', '--cluster-enabled', 'yes', '--dir', dir], dir);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(
+      'redis-sim: Sorry, the cluster configuration file nodes.conf is already used by a different Redis Cluster ' +
+        'node. Please make sure that different nodes use different cluster configuration files.\n',
+    );
+    expect(result.stdout).toContain('# Sorry, the cluster configuration file nodes.conf is already used');
+    await first.stop('nosave');
+    cleanup();
+  });
+});
+
 describe('startCluster', () => {
   let cluster: StartedCluster | null = null;
   afterEach(async () => {
@@ -183,6 +237,27 @@ describe('startCluster', () => {
     expect(await client.run('CLUSTER', 'INFO')).toMatch(/^cluster_state:ok\r\n/);
     client.socket.destroy();
     await checkAndStop(cluster, 3);
+  });
+
+  it('an abort while forming shuts every started node down', async () => {
+    const { dir, cleanup } = tempDir();
+    const abort = new AbortController();
+    const ports = new Set<number>();
+    const start = startClusterHost({
+      masters: 3,
+      replicas: 0,
+      port: 0,
+      dir,
+      signal: abort.signal,
+      logSink: (port) => ports.add(port),
+      progress: (line) => {
+        if (line.startsWith('>>> Performing hash slots allocation')) abort.abort();
+      },
+    });
+    await expect(start).rejects.toThrow('Interrupted while forming the cluster');
+    expect(ports.size).toBe(3);
+    for (const port of ports) expect(await refused(port)).toBe(true);
+    cleanup();
   });
 
   it('forms 3 masters with 1 replica each', async () => {

@@ -161,6 +161,24 @@ describe('a real replica of a redis-sim master', () => {
     expect((await info(sm, 'stats')).sync_full).toBe('2');
   });
 
+  it('full-syncs a real replica with a disk-based ($len) payload', async () => {
+    await sm.run('CONFIG', 'SET', 'repl-diskless-sync', 'no');
+    try {
+      const before = Number((await info(sm, 'stats')).sync_full);
+      await rs.run('REPLICAOF', 'NO', 'ONE');
+      await rs.run('SET', 'local', 'only');
+      await sm.run('SET', 'disk', 'based');
+      expect(await rs.run('REPLICAOF', '127.0.0.1', simMaster.port)).toBe('OK');
+      await waitFor(async () => (await rs.run('GET', 'disk')) === 'based', { timeoutMs: 10_000, message: 'disk sync' });
+      expect(await rs.run('GET', 'local')).toBe(null);
+      expect(Number((await info(sm, 'stats')).sync_full)).toBe(before + 1);
+      await sm.run('SET', 'then', 'streamed');
+      await waitFor(async () => (await rs.run('GET', 'then')) === 'streamed', { message: 'stream after $len' });
+    } finally {
+      await sm.run('CONFIG', 'SET', 'repl-diskless-sync', 'yes');
+    }
+  });
+
   it('refuses writes on the real replica as redis-sim refuses them on its own', async () => {
     expect(await rs.run('SET', 'x', '1')).toEqual(await ss.run('SET', 'x', '1'));
   });

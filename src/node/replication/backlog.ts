@@ -10,6 +10,8 @@ export class ReplBacklog {
   histlen = 0;
 
   private chunks: Buffer[] = [];
+  /** Index of the first live chunk: trimming advances it instead of shifting the array (compacted now and then). */
+  private head = 0;
 
   constructor(
     firstOffset: number,
@@ -41,7 +43,8 @@ export class ReplBacklog {
   readFrom(from: number): Buffer {
     let skip = from - this.offset;
     const parts: Buffer[] = [];
-    for (const chunk of this.chunks) {
+    for (let i = this.head; i < this.chunks.length; i++) {
+      const chunk = this.chunks[i]!;
       if (skip >= chunk.length) {
         skip -= chunk.length;
         continue;
@@ -57,18 +60,22 @@ export class ReplBacklog {
   private _trim(): void {
     let excess = this.histlen - this.size;
     while (excess > 0) {
-      const first = this.chunks[0]!;
+      const first = this.chunks[this.head]!;
       if (first.length <= excess) {
-        this.chunks.shift();
+        this.head++;
         excess -= first.length;
         this.histlen -= first.length;
         this.offset += first.length;
       } else {
-        this.chunks[0] = first.subarray(excess);
+        this.chunks[this.head] = first.subarray(excess);
         this.histlen -= excess;
         this.offset += excess;
         excess = 0;
       }
+    }
+    if (this.head > 1024 && this.head * 2 > this.chunks.length) {
+      this.chunks = this.chunks.slice(this.head);
+      this.head = 0;
     }
   }
 }

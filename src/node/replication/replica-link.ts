@@ -242,7 +242,8 @@ export class ReplicaLink {
     const node = this.repl.node;
     const link = this.client.link;
     const conn: Connection = {
-      write: () => {}, // a master gets no replies; ACKs go straight to the link
+      // A master gets no replies (ACKs go straight to the link); an error among them is worth a loud log line.
+      write: (data) => this._repliesToMaster(data),
       close: () => this._end(true),
       remoteAddress: `${this.host}:${this.port}`,
       localAddress: link.localAddress,
@@ -257,6 +258,19 @@ export class ReplicaLink {
     this.appliedOffset = offset;
     this.state = 'connected';
     this.repl.downSinceMs = 0;
+  }
+
+  /** afterErrorReply's warning for an error a command of the master's stream produced here. */
+  private _repliesToMaster(data: Buffer): void {
+    if (!data.includes(0x2d)) return; // no '-' at all: no error reply
+    const master = this.master;
+    for (const line of data.toString('latin1').split('\r\n')) {
+      if (!line.startsWith('-')) continue;
+      this.repl.node.log(
+        'warning',
+        `== CRITICAL == This replica is sending an error to its master: '${line.slice(1, 4097)}' after processing the command '${master?.lastCommand ?? '<unknown>'}'`,
+      );
+    }
   }
 
   /** Applies stream bytes through the master client and proxies what was applied (replicationFeedStreamFromMasterStream). */

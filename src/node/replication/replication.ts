@@ -253,7 +253,6 @@ export class Replication {
     }
   }
 
-
   /** REPLCONF GETACK from our master: ACK the offset before this command. */
   answerGetack(commandBytes: number): void {
     const link = this.link;

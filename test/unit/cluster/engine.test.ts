@@ -14,10 +14,10 @@ import { Simulation } from '../../../src/sim/simulation.js';
 const TIMEOUT = 2000;
 const BASE_PORT = 7000;
 
-/** Starts `count` cluster-mode nodes n0..n(count-1) on ports 7000+. */
-function startNodes(sim: Simulation, count: number, extra: [string, string[]][] = []): string[] {
+/** Starts `count` cluster-mode nodes n<first>.. on ports 7000 + their number. */
+function startNodes(sim: Simulation, count: number, extra: [string, string[]][] = [], first = 0): string[] {
   const names: string[] = [];
-  for (let i = 0; i < count; i++) {
+  for (let i = first; i < first + count; i++) {
     const name = `n${i}`;
     sim.addNode(name, [
       ['port', [String(BASE_PORT + i)]],
@@ -192,6 +192,25 @@ describe('cluster engine: formation', () => {
       again.restart('n0');
     }).toThrow('Unrecoverable error: corrupted cluster config file.');
   });
+  it('a MEET to a port nobody listens on is retried, uncounted, until the node comes up', () => {
+    const sim = new Simulation({ seed: 71 });
+    startNodes(sim, 1);
+    const c0 = clusterOf(sim, 'n0');
+    expect(c0.startHandshake('127.0.0.1', BASE_PORT + 1, BASE_PORT + 1 + 10000)).toBe(true);
+    sim.runFor(500);
+    // Refused connections send nothing as far as Redis is concerned: no MEET counted, still a MEET to send.
+    expect(c0.state.messagesSent[MessageType.MEET]).toBe(0);
+    const pending = [...c0.state.nodes.values()].find((n) => n.inHandshake);
+    expect(pending?.has(NodeFlag.MEET)).toBe(true);
+    expect(pending?.pingSent).toBe(0);
+    // The node starts within the handshake timeout: the next attempt meets it.
+    startNodes(sim, 1, [], 1);
+    const c1 = clusterOf(sim, 'n1');
+    const met = (a: Cluster, b: Cluster): boolean => a.state.lookup(b.state.myself.name)?.inHandshake === false;
+    sim.runUntil(() => met(c0, c1) && met(c1, c0), 10_000);
+    expect(c0.state.messagesSent[MessageType.MEET]).toBe(1);
+    expect(c1.state.messagesReceived[MessageType.MEET]).toBe(1);
+  });
 });
 
 describe('cluster engine: replicas and failures', () => {
@@ -267,7 +286,9 @@ describe('cluster engine: replicas and failures', () => {
     sim.runUntil(() => converged(sim, names, 4), 30_000);
     const before = { name: replica.state.myself.name, epoch: replica.state.currentEpoch, view: view(replica) };
 
-    sim.crash('n3');
+    // A clean exit: the saves CLUSTER REPLICATE made without fsync are in the file (a power loss could undo them).
+    sim.client('n3').call('SHUTDOWN', 'NOSAVE');
+    sim.runUntil(() => sim.node('n3').state === 'stopped', 5000);
     sim.restart('n3');
     const again = clusterOf(sim, 'n3');
     expect(again.state.myself.name).toBe(before.name);
@@ -307,6 +328,46 @@ describe('cluster engine: replicas and failures', () => {
     expect(sim.eventLog.lines().some((l) => l.includes(`Migrating to orphaned master ${m1}`))).toBe(true);
     const alive = names.filter((n) => n !== 'n5').map((n) => clusterOf(sim, n));
     sim.runUntil(() => alive.every((c) => nodeNamed(c, spare[0]!.state.myself.name).master?.name === m1), 30_000);
+  });
+  it('a paused master is flagged FAIL, and after it resumes the FAIL clears once node_timeout*2 has passed', () => {
+    const { sim, names } = formThreeMasters(61);
+    const victim = clusterOf(sim, 'n1').state.myself.name;
+    sim.pause('n1');
+    const others = ['n0', 'n2'].map((n) => clusterOf(sim, n));
+    sim.runUntil(() => others.every((c) => nodeNamed(c, victim).failed), 10_000);
+    const failedAt = sim.now();
+    sim.resume('n1');
+    // The resumed node itself saw nobody for a while: it flags the others, then clears them as PONGs come back.
+    sim.runUntil(() => converged(sim, names, 3), 30_000);
+    expect(sim.now() - failedAt).toBeGreaterThanOrEqual(TIMEOUT * 2);
+  });
+
+  it('same seed, same event log through a crash and a restart', () => {
+    const run = (): string => {
+      const { sim, names } = formThreeMasters(67);
+      sim.crash('n2');
+      sim.runFor(TIMEOUT * 3);
+      sim.restart('n2');
+      sim.runUntil(() => converged(sim, names, 3), 30_000);
+      return sim.eventLog.hash();
+    };
+    expect(run()).toBe(run());
+  });
+  it('one master alone cannot fail a node: PFAIL without a majority never becomes FAIL, and clears on heal', () => {
+    const { sim, names } = formThreeMasters(73);
+    const c0 = clusterOf(sim, 'n0');
+    const c1 = clusterOf(sim, 'n1');
+    const target = clusterOf(sim, 'n2').state.myself.name;
+    sim.partition('n0', 'n2');
+    sim.runUntil(() => nodeNamed(c0, target).timedOut, 10_000);
+    sim.runFor(TIMEOUT * 5);
+    expect(nodeNamed(c0, target).failed).toBe(false);
+    expect(nodeNamed(c0, target).timedOut).toBe(true);
+    expect(nodeNamed(c1, target).flags & (NodeFlag.PFAIL | NodeFlag.FAIL)).toBe(0);
+    // n1 holds n0's failure report, but n2 answers n1, so n2 is not even PFAIL there: nobody reaches a quorum.
+    expect(nodeNamed(c1, target).failReports.map((r) => r.reporter.name)).toEqual([c0.state.myself.name]);
+    sim.heal();
+    sim.runUntil(() => converged(sim, names, 3), 30_000);
   });
 });
 

@@ -157,4 +157,31 @@ describe('the replica side of the protocol', () => {
     expect(master.requests[7]).toEqual(['PING']);
     expect(toPlain(sim.client('r').run('PING'))).toBe('PONG');
   });
+
+  it('logs an error its master stream produced, and still counts the command as applied', () => {
+    const { sim, master } = setup();
+    sim.runUntil(() => master.requests.length === 1, 5000);
+    master.send('+PONG\r\n');
+    sim.runUntil(() => master.requests.length === 5, 1000);
+    master.send('+OK\r\n+OK\r\n+OK\r\n+OK\r\n');
+    sim.runUntil(() => master.requests.length === 6, 1000);
+    const mark = 'c'.repeat(40);
+    master.send(`+FULLRESYNC ${REPLID} 0\r\n$EOF:${mark}\r\n`);
+    master.send(rdbWithKey());
+    master.send(mark);
+    sim.runUntil(() => master.requests.length === 7, 1000);
+    const stream = encodeRequestString(['SET', 'a', 'x']) + encodeRequestString(['INCR', 'a']);
+    master.send(stream);
+    sim.runFor(10);
+    expect(
+      sim.eventLog
+        .lines()
+        .some((l) =>
+          l.includes(
+            "== CRITICAL == This replica is sending an error to its master: 'ERR value is not an integer or out of range' after processing the command 'incr'",
+          ),
+        ),
+    ).toBe(true);
+    expect(toPlain(sim.client('r').run('ROLE'))).toEqual(['slave', '127.0.0.1', 7000, 'connected', stream.length]);
+  });
 });

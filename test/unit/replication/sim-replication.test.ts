@@ -322,4 +322,53 @@ describe('replication in the simulation', () => {
       Number(mi.master_repl_offset),
     ]);
   });
+
+  it('fails blocked clients when the node turns replica, and CONFIG GET replicaof follows the role', () => {
+    const sim = new Simulation({ seed: 19 });
+    sim.addNode('m');
+    const n = sim.addNode('n');
+    const blocked = sim.client('n').call('BLPOP', 'q', '0');
+    const waiting = sim.client('n');
+    waiting.run('SET', 'w', '1');
+    const wait = waiting.call('WAIT', '1', '0');
+    sim.runFor(10);
+    expect(blocked.done).toBe(false);
+    const nc = sim.client('n');
+    expect(toPlain(nc.run('CONFIG', 'GET', 'replicaof'))).toEqual(['replicaof', '']);
+    const mPort = sim.node('m').address.split(':')[1]!;
+    expect(toPlain(nc.run('REPLICAOF', '127.0.0.1', mPort))).toBe('OK');
+    sim.runUntil(() => blocked.done && wait.done, 1000);
+    const unblocked = {
+      error: 'UNBLOCKED force unblock from blocking operation, instance state changed (master -> replica?)',
+    };
+    expect(blocked.plain()).toEqual(unblocked);
+    expect(wait.plain()).toEqual(unblocked);
+    expect(toPlain(nc.run('CONFIG', 'GET', 'slaveof'))).toEqual(['slaveof', `127.0.0.1 ${mPort}`]);
+    expect(toPlain(nc.run('REPLICAOF', 'NO', 'ONE'))).toBe('OK');
+    expect(toPlain(nc.run('CONFIG', 'GET', 'replicaof'))).toEqual(['replicaof', '']);
+    expect(n.node.role).toBe('master');
+  });
+
+  it('survives crashes: a replica of a crashed master reconnects after its restart, and a crashed replica is dropped', () => {
+    const { sim } = pair(20, [
+      ['appendonly', ['yes']],
+      ['appendfsync', ['always']],
+    ]);
+    sim.runUntil(() => linkUp(sim, 'r'), 10_000);
+    sim.client('m').run('SET', 'k', 'v1');
+    sim.crash('m');
+    sim.runUntil(() => !linkUp(sim, 'r'), 10_000);
+    expect(info(sim, 'r').master_link_status).toBe('down');
+    sim.runFor(3000);
+    sim.restart('m');
+    sim.runUntil(() => linkUp(sim, 'r'), 10_000);
+    sim.client('m').run('SET', 'k2', 'v2');
+    sim.runFor(10);
+    expect(toPlain(sim.client('r').run('MGET', 'k', 'k2'))).toEqual(['v1', 'v2']);
+    sim.crash('r');
+    sim.runUntil(() => info(sim, 'm').connected_slaves === '0', 10_000);
+    sim.restart('r');
+    sim.runUntil(() => linkUp(sim, 'r'), 10_000);
+    expect(toPlain(sim.client('r').run('GET', 'k2'))).toBe('v2');
+  });
 });

@@ -78,6 +78,29 @@ describe('formCluster in a simulation', () => {
     expect(toPlain(sim.client('n3').run('SET', 'foo', 'bar'))).toBe('OK');
   });
 
+  it('spreads masters and replicas over hosts, with jittery links', () => {
+    const sim = new Simulation({ seed: 7, latency: { fixedMs: 2, jitterMs: 5 } });
+    const names: string[] = [];
+    for (let i = 0; i < 9; i++) {
+      const name = `n${i + 1}`;
+      sim.addNode(name, CLUSTER, { host: `10.0.0.${(i % 3) + 1}` });
+      names.push(name);
+    }
+    const formed = formCluster(sim, names, { replicas: 2 });
+    const byId = new Map(formed.nodes.map((n) => [n.id, n]));
+    expect(formed.nodes.filter((n) => n.role === 'master').map((n) => n.host)).toEqual([
+      '10.0.0.1',
+      '10.0.0.2',
+      '10.0.0.3',
+    ]);
+    for (const node of formed.nodes.filter((n) => n.role === 'replica')) {
+      expect(byId.get(node.masterId!)!.host).not.toBe(node.host);
+    }
+    const info = toPlain(sim.client('n9').run('CLUSTER', 'INFO')) as string;
+    expect(info).toContain('cluster_state:ok\r\n');
+    expect(info).toContain('cluster_size:3\r\n');
+  });
+
   it('is deterministic: the same seed gives the same event log', () => {
     const run = (): string => {
       const { sim, names } = world(3, 42);
