@@ -108,7 +108,9 @@ export class ClusterState {
   /** Assigns an unassigned slot to a node; false if the slot already has an owner (clusterAddSlot). */
   addSlot(slot: number, node: ClusterNode): boolean {
     if (this.slots[slot] !== null) return false;
-    node.setSlotBit(slot);
+    // A master getting its first slot becomes a target for replica migration when some other master has replicas
+    // (clusterNodeSetSlotBit), so a cluster grown by add-node + reshard can receive a migrating replica.
+    if (node.setSlotBit(slot) && node.numSlots === 1 && this._mastersHaveReplicas()) node.flags |= NodeFlag.MIGRATE_TO;
     this.slots[slot] = node;
     return true;
   }
@@ -151,5 +153,13 @@ export class ClusterState {
   myEpoch(): number {
     const me = this.myself;
     return me.isReplica && me.master !== null ? me.master.configEpoch : me.configEpoch;
+  }
+
+  // --- internal ---
+
+  /** Whether any master has replicas (clusterMastersHaveSlaves). */
+  private _mastersHaveReplicas(): boolean {
+    for (const node of this.nodes.values()) if (node.isMaster && node.replicas.length > 0) return true;
+    return false;
   }
 }
