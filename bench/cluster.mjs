@@ -10,7 +10,8 @@
 // the end. Prints a table and appends the run to bench/RESULTS.md. Run with `npm run bench:cluster` (builds first).
 //
 // Environment: BENCH_RESHARD_KEYS (default 100000), BENCH_SYNC_KEYS (default 1000000), BENCH_CLUSTER_ROWS (a comma
-// list of formation,reshard,sync; default all three), BENCH_CLUSTER_NO_APPEND=1 (print only).
+// list of formation,reshard,sync; default all three), BENCH_STEP_TIMEOUT_MS (one step's limit before its row counts
+// as failed, default 600000), BENCH_CLUSTER_NO_APPEND=1 (print only).
 
 import { spawn, execFileSync } from 'node:child_process';
 import {
@@ -43,7 +44,7 @@ const HOST = '127.0.0.1';
 /** The bus port of a node is its data port plus this (CLUSTER_PORT_INCR). */
 const BUS_OFFSET = 10_000;
 /** How long any one step may take before it counts as failed. */
-const STEP_TIMEOUT_MS = 180_000;
+const STEP_TIMEOUT_MS = Number(process.env.BENCH_STEP_TIMEOUT_MS ?? 600_000);
 
 /** Every process this run started, killed at the end whatever happens. */
 const processes = new Set();

@@ -9,7 +9,7 @@
 
 import type { Env, Network, TimerHandle } from '../env/env.js';
 import { Config } from '../node/config.js';
-import { parseConfigText } from '../node/config-file.js';
+import { applyConfigDirectives, parseConfigText } from '../node/config-file.js';
 import { SENTINEL_PORT } from '../sentinel/sentinel.js';
 import type { SentinelDirective } from '../sentinel/sentinel-config.js';
 import { RedisNode } from '../node/node.js';
@@ -311,7 +311,7 @@ export class Simulation {
       ...(host.configFile === null ? {} : { configFile: host.configFile }),
     });
     const env: Env = { ...simEnv, schedule: (delayMs, task) => this._schedule(host, incarnation, delayMs, task) };
-    let directives = host.directives;
+    let config: Config;
     let sentinel: SentinelDirective[] | undefined;
     if (host.configFile !== null) {
       // A Sentinel starts from its (possibly rewritten) config file, as redis-sentinel does after a restart.
@@ -319,12 +319,16 @@ export class Simulation {
       sentinel = parsed
         .filter((d) => d.name === 'sentinel' && d.words.length > 0)
         .map((d) => ({ words: d.words, where: d.where }));
-      directives = [
-        ['protected-mode', ['no']],
-        ...parsed.filter((d) => d.name !== 'sentinel').map((d) => [d.name, d.words] as const),
-      ];
+      // initSentinelConfig's defaults first; the file (with CONFIG REWRITE's `user` line) may override them.
+      config = _configFrom([['protected-mode', ['no']]]);
+      applyConfigDirectives(
+        config,
+        parsed.filter((d) => d.name !== 'sentinel'),
+      );
+    } else {
+      config = _configFrom(host.directives);
     }
-    const node = new RedisNode(env, _configFrom(directives), {
+    const node = new RedisNode(env, config, {
       onShutdown: () => this._stopped(host, incarnation),
       ...(sentinel === undefined ? {} : { sentinel }),
     });

@@ -83,16 +83,19 @@ describe.each(KINDS)('restarting cluster nodes on %s nodes', (kind) => {
       message: 'replica did not catch up',
     });
 
+    const downSince = Date.now();
     await master.halt();
     expect(master.running()).toBe(false);
     await master.restart();
+    // Down for longer than cluster-node-timeout (a loaded machine), its replica may rightly have taken over.
+    const context = `down for ${Date.now() - downSince} ms; its log:\n${master.output().slice(-3000)}`;
 
-    expect(await master.run('CLUSTER', 'MYID')).toBe(before.id);
+    expect(await master.run('CLUSTER', 'MYID'), context).toBe(before.id);
     const after = await myLine(master);
-    expect(after.flags).toEqual(['myself', 'master']);
-    expect(after.slots).toEqual(before.slots);
-    expect(after.configEpoch).toBe(before.configEpoch);
-    expect(await master.run('DBSIZE')).toBe(mine.size);
+    expect(after.flags, context).toEqual(['myself', 'master']);
+    expect(after.slots, context).toEqual(before.slots);
+    expect(after.configEpoch, context).toBe(before.configEpoch);
+    expect(await master.run('DBSIZE'), context).toBe(mine.size);
     await waitForClusterOk(seed, nodes, { timeoutMs: 30_000 });
     expect(await unreadableKeys(seed, entries)).toEqual([]);
     expect((await myLine(replica)).master).toBe(before.id);

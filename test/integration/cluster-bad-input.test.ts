@@ -199,6 +199,8 @@ interface Scenario {
   readonly counted?: Readonly<Record<string, number>>;
   /** Closes our end after sending (the node must shrug it off). */
   readonly hangUp?: boolean;
+  /** With `marker`: the PONGs Redis sends in all, the last answering the marker (default 1). */
+  readonly awaitPongs?: number;
 }
 
 /** Runs a scenario on one target and returns what it observably did. */
@@ -215,7 +217,7 @@ async function observe(target: Target, scenario: Scenario): Promise<Outcome> {
   await scenario.send(probe);
   if (scenario.hangUp === true) await probe.end();
   if (scenario.ends === 'close') await settle(() => probe.closed);
-  if (scenario.ends === 'marker') await settle(() => probe.pongs >= 1 || probe.closed);
+  if (scenario.ends === 'marker') await settle(() => probe.pongs >= (scenario.awaitPongs ?? 1) || probe.closed);
   const counted = scenario.counted ?? {};
   await settle(async () => {
     const delta = await growth();
@@ -515,6 +517,7 @@ describe('bad bytes on the cluster bus port, redis-sim against Redis 7.0.15', ()
         },
         ends: 'marker',
         counted: { ping: 3 },
+        awaitPongs: 3,
       },
       { closed: false, pongs: 3, received: { ping: 3 } },
     );

@@ -5,7 +5,7 @@
 // There is no fork: the RDB of a full sync is produced at once, at the offset the BGSAVE would have started at, and
 // written to the replica's connection with the stream that follows it, in order.
 
-import { randomHex } from '../../env/env.js';
+import { randomHex, type TimerHandle } from '../../env/env.js';
 import { sequence, type Reply } from '../../protocol/reply.js';
 import { encodeRdb } from '../persistence/rdb.js';
 import type { ClientSession } from '../client-session.js';
@@ -45,6 +45,8 @@ export class ReplicaPeer {
   streamOnAck = false;
   /** Stream bytes held back until the replica may receive them. */
   pending: Buffer[] = [];
+  /** Stream bytes due now, written together by flushOutput. */
+  outgoing: Buffer[] = [];
 
   constructor(readonly session: ClientSession) {}
 
@@ -66,6 +68,8 @@ export class ReplicaPeer {
 export class MasterSide {
   /** Attached replicas in attach order (server.slaves). */
   readonly replicas: ReplicaPeer[] = [];
+
+  private flushTimer: TimerHandle | null = null;
 
   constructor(private readonly repl: Replication) {}
 
@@ -141,12 +145,32 @@ export class MasterSide {
     this.repl.ackReceived();
   }
 
-  /** Sends stream bytes to every replica that takes them now, and holds them for those still syncing. */
+  /**
+   * Queues stream bytes for every replica that takes them now, and holds them for those still syncing. Queued bytes
+   * go out together at the next flushOutput (before replies are sent, or from a timer), as Redis writes replica
+   * buffers in beforeSleep rather than once per command.
+   */
   feed(data: Buffer): void {
     for (const peer of this.replicas) {
       if (peer.rdbOnly || peer.state === 'wait_bgsave_start' || peer.state === 'rdb_transmitted') continue;
-      if (peer.state === 'online' && !peer.streamOnAck) peer.session.writeRaw(data);
-      else peer.pending.push(data);
+      if (peer.state === 'online' && !peer.streamOnAck) {
+        peer.outgoing.push(data);
+        this._scheduleFlush();
+      } else {
+        peer.pending.push(data);
+      }
+    }
+  }
+
+  /** Writes every replica's queued stream bytes. */
+  flushOutput(): void {
+    this.flushTimer?.cancel();
+    this.flushTimer = null;
+    for (const peer of this.replicas) {
+      if (peer.outgoing.length === 0) continue;
+      const data = peer.outgoing.length === 1 ? peer.outgoing[0]! : Buffer.concat(peer.outgoing);
+      peer.outgoing = [];
+      peer.session.writeRaw(data);
     }
   }
 
@@ -278,6 +302,15 @@ export class MasterSide {
   }
 
   // --- internal ---
+
+  /** Makes sure queued bytes go out even when no client reply follows (a cron PING, an expiry, a timer). */
+  private _scheduleFlush(): void {
+    if (this.flushTimer !== null) return;
+    this.flushTimer = this.repl.node.env.schedule(0, () => {
+      this.flushTimer = null;
+      this.flushOutput();
+    });
+  }
 
   /** masterTryPartialResynchronization: true when the replica continues from the backlog. */
   private _tryPartial(peer: ReplicaPeer, replid: string, offset: number): boolean {

@@ -105,6 +105,7 @@ export class Replication {
 
   /** Stops timers and links (shutdown). */
   shutdown(): void {
+    this.master.flushOutput();
     this.cronTimer?.cancel();
     this.cronTimer = null;
     this.link?.shutdown();
@@ -204,12 +205,13 @@ export class Replication {
     this._append(data);
   }
 
-  /** Called by the node before replies go out: the GETACK a WAIT asked for (beforeSleep). */
+  /** Called by the node before replies go out (beforeSleep): the GETACK a WAIT asked for, then the replicas' output. */
   beforeReply(): void {
-    if (!this.ackRequested) return;
-    this.ackRequested = false;
-    if (this.node.pause !== null) return;
-    this.feedStream(this.selectedDb, ['REPLCONF', 'GETACK', '*']);
+    if (this.ackRequested) {
+      this.ackRequested = false;
+      if (this.node.pause === null) this.feedStream(this.selectedDb, ['REPLCONF', 'GETACK', '*']);
+    }
+    this.master.flushOutput();
   }
 
   /** Called at every serverCron tick: a pending full sync may start (replicationStartPendingFork). */

@@ -126,6 +126,58 @@ describe('Sentinel in the simulation', () => {
     });
   });
 
+  it('runs a forced SENTINEL FAILOVER without an election and refuses a second one', () => {
+    const sim = world(7);
+    converge(sim);
+    const c = sim.client('s1');
+    expect(run(sim, 's1', 'SENTINEL', 'FAILOVER', 'nosuch')).toEqual({ error: 'ERR No such master with that name' });
+    expect(toPlain(c.run('SENTINEL', 'FAILOVER', 'mymaster'))).toBe('OK');
+    expect(toPlain(c.run('SENTINEL', 'FAILOVER', 'mymaster'))).toEqual({
+      error: 'INPROG Failover already in progress',
+    });
+    expect(fields(run(sim, 's1', 'SENTINEL', 'MASTER', 'mymaster')).flags).toBe(
+      'master,failover_in_progress,force_failover',
+    );
+    sim.runUntil(() => ['s1', 's2', 's3'].every((s) => masterAddr(sim, s) !== '127.0.0.1:6379'), 60_000);
+    const log = sentinelEvents(sim).filter((l) => l.startsWith('s1 '));
+    const names = log.map((l) => l.split(' ')[1]).filter((e) => /^[+-]/.test(e!));
+    const from = names.indexOf('+try-failover');
+    // sentinelFailoverWaitStart counts its own vote even when forced: +vote-for-leader for itself comes first.
+    expect(names.slice(from, from + 9)).toEqual([
+      '+try-failover',
+      '+vote-for-leader',
+      '+elected-leader',
+      '+failover-state-select-slave',
+      '+selected-slave',
+      '+failover-state-send-slaveof-noone',
+      '+failover-state-wait-promotion',
+      '+promoted-slave',
+      '+failover-state-reconf-slaves',
+    ]);
+    const myid = sim.node('s1').node.sentinel!.myid;
+    expect(log).toContain(`s1 +vote-for-leader ${myid} 1`);
+    // The old master, still up, is reconfigured as a replica of the promoted one.
+    const [, newPort] = masterAddr(sim, 's1').split(':');
+    sim.runUntil(() => info(sim, 'm').master_port === newPort && info(sim, 'm').master_link_status === 'up', 60_000);
+  });
+
+  it('enters TILT when its timer runs late, and answers is-master-down with 0 meanwhile', () => {
+    const sim = world(9);
+    converge(sim);
+    sim.pause('s1');
+    sim.runFor(5_000);
+    sim.resume('s1');
+    sim.runFor(500);
+    expect(sentinelEvents(sim)).toContain('s1 +tilt #tilt mode entered');
+    const infoText = run(sim, 's1', 'INFO', 'sentinel') as string;
+    expect(infoText).toContain('sentinel_tilt:1\r\n');
+    sim.crash('m');
+    sim.runUntil(() => sentinelEvents(sim).includes('s2 +sdown master mymaster 127.0.0.1 6379'), 10_000);
+    expect(run(sim, 's1', 'SENTINEL', 'IS-MASTER-DOWN-BY-ADDR', '127.0.0.1', '6379', '0', '*')).toEqual([0, '*', 0]);
+    expect(run(sim, 's2', 'SENTINEL', 'IS-MASTER-DOWN-BY-ADDR', '127.0.0.1', '6379', '0', '*')).toEqual([1, '*', 0]);
+    sim.runUntil(() => sentinelEvents(sim).includes('s1 -tilt #tilt mode exited'), 40_000);
+  });
+
   it('gives the same event log for the same seed', () => {
     const scenario = (seed: number) => {
       const sim = world(seed);
@@ -144,13 +196,14 @@ describe('Sentinel in the simulation', () => {
   });
 });
 
-/** Runs until every Sentinel knows both replicas and the two other Sentinels. */
+/** Runs until every Sentinel knows both replicas (and has their INFO) and the two other Sentinels. */
 function converge(sim: Simulation): void {
   sim.runUntil(
     () =>
       ['s1', 's2', 's3'].every((s) => {
         const m = sim.node(s).node.sentinel!.masters.get('mymaster')!;
-        return m.slaves.size === 2 && m.sentinels.size === 2;
+        const replicas = [...m.slaves.values()];
+        return replicas.length === 2 && replicas.every((r) => r.infoRefresh !== 0) && m.sentinels.size === 2;
       }),
     60_000,
   );
