@@ -171,7 +171,8 @@ async function until(condition, message, timeoutMs = STEP_TIMEOUT_MS) {
   for (;;) {
     try {
       if (await condition()) return;
-    } catch {
+    } catch (e) {
+      if (e instanceof UnrecoverableStep) throw e;
       // not yet
     }
     if (Date.now() > deadline) throw new Error(`timed out: ${message}`);
@@ -187,11 +188,11 @@ function field(text, name) {
   return line?.slice(name.length + 1);
 }
 
-/** Waits until every port answers PING. */
-function untilPing(ports, proc) {
+/** Waits until every port answers PING; fails at once, with its output, when one of `procs` exits. */
+function untilPing(ports, procs = []) {
   return until(
     async () => {
-      if (proc !== undefined && !proc.running()) throw new Error(`${proc.name} exited:\n${_tail(proc.output())}`);
+      _checkRunning(procs);
       for (const port of ports) if ((await callOnce(port, 'PING')) !== 'PONG') return false;
       return true;
     },
@@ -205,7 +206,7 @@ async function untilClusterOk(ports, procs = []) {
   try {
     await until(
       async () => {
-        for (const p of procs) if (!p.running()) throw new Error(`${p.name} exited:\n${_tail(p.output())}`);
+        _checkRunning(procs);
         for (let i = 0; i < ports.length; i++) {
           conns[i] ??= await Conn.open(ports[i]);
           if (field(await conns[i].call('CLUSTER', 'INFO'), 'cluster_state') !== 'ok') return false;
@@ -338,7 +339,7 @@ async function measureFormation(kind, dir) {
       return { ms, detail: `\`redis-sim cluster --masters 4 --replicas 1 --port ${base}\`` };
     }
     for (const port of ports) started.push(startNode('real', port, dir));
-    await untilPing(ports);
+    await untilPing(ports, started);
     const tStarted = performance.now();
     const addresses = ports.map((p) => `${HOST}:${p}`);
     await run('redis-cli', ['--cluster', 'create', ...addresses, '--cluster-replicas', '1', '--cluster-yes']);
@@ -361,7 +362,7 @@ async function measureReshard(kind, dir) {
   const started = [];
   try {
     for (const port of ports) started.push(startNode(kind, port, dir));
-    await untilPing(ports);
+    await untilPing(ports, started);
     const addresses = ports.map((p) => `${HOST}:${p}`);
     await run('redis-cli', [
       '--cluster',
@@ -427,7 +428,7 @@ async function measureSync(kind, dir) {
       started.push(launch('redis-sim master', process.execPath, [CLI, 'server', ...masterArgs]));
       started.push(launch('redis-sim replica', process.execPath, [CLI, 'server', ...replicaArgs]));
     }
-    await untilPing([masterPort, replicaPort]);
+    await untilPing([masterPort, replicaPort], started);
     const files = await writeLoadFiles(dir, SYNC_KEYS, () => masterPort);
     await pipeLoad(masterPort, files.get(masterPort));
     const size = await callOnce(masterPort, 'DBSIZE');
@@ -439,7 +440,7 @@ async function measureSync(kind, dir) {
       const reply = await replica.call('REPLICAOF', HOST, masterPort);
       if (reply !== 'OK') throw new Error(`REPLICAOF answered ${JSON.stringify(reply)}`);
       await until(async () => {
-        for (const p of started) if (!p.running()) throw new Error(`${p.name} exited:\n${_tail(p.output())}`);
+        _checkRunning(started);
         const info = await replica.call('INFO', 'replication');
         return field(info, 'master_link_status') === 'up' && field(info, 'master_sync_in_progress') === '0';
       }, 'replica in sync');
@@ -552,6 +553,17 @@ async function main() {
   ].join('\n');
   console.log(`\n${report}`);
   if (process.env.BENCH_CLUSTER_NO_APPEND !== '1') appendFileSync(RESULTS, `${report}\n`);
+}
+
+/** Throws, with its last output, when a process that should be serving has exited. */
+function _checkRunning(procs) {
+  const dead = procs.find((p) => !p.running());
+  if (dead !== undefined) throw new UnrecoverableStep(`${dead.name} exited:\n${_tail(dead.output())}`);
+}
+
+/** A failure that polling must not retry (a process died). */
+class UnrecoverableStep extends Error {
+  name = 'UnrecoverableStep';
 }
 
 function _ms(ms) {

@@ -24,7 +24,7 @@ export const serverCommand: CliCommand = {
 /** The `sentinel-server` command: `server` in sentinel mode, as redis-sentinel is redis-server --sentinel. */
 export const sentinelServerCommand: CliCommand = {
   name: 'sentinel-server',
-  usage: 'sentinel-server <config-file> [options..]',
+  usage: 'sentinel-server [config-file] [options..]',
   describe: 'run one Redis 7.0.15-compatible Sentinel, invoked like redis-sentinel',
   run: (args, io) => runServer(args, io, { sentinel: true }),
 };

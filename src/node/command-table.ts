@@ -48,10 +48,7 @@ export class CommandTable {
   private readonly spellings = new Map<string, Command>();
 
   /** `meta` is the captured metadata to join with (a sentinel-mode node passes Sentinel's own table). */
-  constructor(
-    families: readonly CommandFamily[],
-    meta: Readonly<Record<string, CommandMeta>> = COMMAND_META,
-  ) {
+  constructor(families: readonly CommandFamily[], meta: Readonly<Record<string, CommandMeta>> = COMMAND_META) {
     const handlers = new Map<string, CommandHandler>();
     for (const family of families) for (const [name, handler] of Object.entries(family)) handlers.set(name, handler);
     const containers = new Map<string, Map<string, Command>>();

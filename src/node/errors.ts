@@ -213,7 +213,8 @@ export const Errors = {
     error(
       'ERR Reconfiguration of scripts path is denied for security reasons. Check the deny-scripts-reconfig configuration directive in your Sentinel configuration',
     ),
-  sentinelScriptsUnsupported: () => error('ERR notification and reconfiguration scripts are not supported by redis-sim'),
+  sentinelScriptsUnsupported: () =>
+    error('ERR notification and reconfiguration scripts are not supported by redis-sim'),
   sentinelDebugUnknownOption: (option: string) =>
     error(`ERR Unknown option or number of arguments for SENTINEL DEBUG '${_cString(option)}'`),
   sentinelDebugInvalidArgument: (value: string, option: string) =>

@@ -176,14 +176,15 @@ export class RedisNode {
       this.exit(1);
       return;
     }
-    this.log('warning', 'Server initialized');
+    // redis-sentinel neither loads a dataset nor logs these two lines (main() skips them in sentinel mode).
+    if (this.sentinel === null) this.log('warning', 'Server initialized');
     if (this.sentinel === null) this.persistence.loadOnStart();
     this.running = true;
     this._scheduleCron();
     this.cluster?.start();
     this.replication.start();
     this.sentinel?.start();
-    this.log('notice', 'Ready to accept connections');
+    if (this.sentinel === null) this.log('notice', 'Ready to accept connections');
   }
 
   /** Ends the process at once with `exitCode`, saving nothing (exit() in Redis: fatal start-up errors, simulated crashes). */
@@ -205,7 +206,7 @@ export class RedisNode {
   /** Writes a log line when `level` passes the configured `loglevel`. */
   log(level: LogLevel, message: string): void {
     if (_LEVELS.indexOf(level) < _LEVELS.indexOf(this.config.get('loglevel') as LogLevel)) return;
-    this.env.log(level, 'M', message);
+    this.env.log(level, this.mode === 'sentinel' ? 'X' : 'M', message);
   }
 
   /** Accepts a new client connection. */
@@ -295,7 +296,7 @@ export class RedisNode {
    */
   pauseClients(until: number, writesOnly: boolean, purpose: PausePurpose = 'client'): void {
     const current = this.pausesByPurpose.get(purpose);
-    if (current === undefined) this.pausesByPurpose.set(purpose, { until, writesOnly });
+    if (current === undefined || current.until <= this.now()) this.pausesByPurpose.set(purpose, { until, writesOnly });
     else
       this.pausesByPurpose.set(purpose, {
         until: Math.max(current.until, until),

@@ -14,6 +14,9 @@ import {
   type FormerHandle,
 } from '../cluster/cluster-former.js';
 import type { TimerHandle } from '../env/env.js';
+import { FaultError, checkDelayMs, checkPartitionGroups, type FaultTarget } from '../sim/faults.js';
+import { startControlPort, type ControlPort, type ControlPortOptions } from './control-port.js';
+import { NodeGate, type LinkRoute } from './node-gate.js';
 import { strerror } from './os-errors.js';
 import { HostStartError, createHostConfig, startServerHost, type ServerHost } from './server-host.js';
 import { LinkSet } from './tcp-link.js';
@@ -46,17 +49,50 @@ export interface ClusterHostOptions {
   progress?: (line: string) => void;
   /** Aborting it during start-up stops forming; the started nodes are shut down and the start rejects. */
   signal?: AbortSignal;
+  /** Opens a control port (SIM commands, loopback only) once the cluster is up; none when omitted. */
+  control?: Omit<ControlPortOptions, 'onFault'>;
+  /** Told about each fault applied through the control port (`crash 30001`). */
+  onFault?: (text: string) => void;
+}
+
+/** Whether a hosted node's process is up, killed (SIM KILL) or exited by itself (SHUTDOWN). */
+export type HostedNodeState = 'running' | 'crashed' | 'stopped';
+
+/** One node of a hosted cluster, across its restarts. */
+export interface HostedNode {
+  /** Its place in the plan (0 first). */
+  readonly index: number;
+  /** Its client port, kept across restarts. */
+  readonly port: number;
+  /** Its cluster bus port, kept across restarts. */
+  readonly busPort: number | null;
+  /** Its directory (nodes.conf, RDB, AOF, redis.log). */
+  readonly dir: string;
+  readonly state: HostedNodeState;
+  /** Whether it is frozen by a pause. */
+  readonly paused: boolean;
+  /** The current (or, when down, the last) incarnation. */
+  readonly server: ServerHost;
 }
 
 /** A running hosted cluster. */
 export interface ClusterHost {
-  /** The node hosts, in port order (masters first as planned). */
+  /** The current node hosts, in port order (masters first as planned); a restart replaces its entry. */
   readonly nodes: readonly ServerHost[];
+  /** Every node with its state. */
+  readonly members: readonly HostedNode[];
   /** The formed cluster (ids, roles, slots), or null with `form: false`. */
   readonly formed: FormedCluster | null;
-  /** Resolves once every node has shut down (by stop(), or each by SHUTDOWN). */
+  /**
+   * Resolves once stop() has finished, or once every node has exited by SHUTDOWN. A node killed by a fault keeps the
+   * host open (it can be restarted).
+   */
   readonly closed: Promise<void>;
-  /** Shuts every node down as SHUTDOWN would (saving per config) and closes every port. */
+  /** Faults on the hosted nodes, each named by its client port (the control port's SIM commands). */
+  readonly faults: FaultTarget<number, Promise<void>>;
+  /** The control port, when `control` asked for one. */
+  readonly control: ControlPort | null;
+  /** Shuts every running node down as SHUTDOWN would (saving per config) and closes every port. */
   stop(): Promise<void>;
 }
 
@@ -64,9 +100,69 @@ export interface ClusterHost {
 export async function startClusterHost(options: ClusterHostOptions): Promise<ClusterHost> {
   const count = options.masters * (options.replicas + 1);
   const host = options.host ?? '127.0.0.1';
+  const members: _Member[] = [];
   const nodes: ServerHost[] = [];
-  const stopAll = async (): Promise<void> => {
-    await Promise.all(nodes.map((n) => n.stop().catch(() => n.stop('nosave'))));
+  const fabric = new _Fabric();
+  let stopping: Promise<void> | null = null;
+  let control: ControlPort | null = null;
+  let closeHost: () => void = () => {};
+  const closed = new Promise<void>((r) => (closeHost = r));
+  const checkClosed = (): void => {
+    if (members.length === count && members.every((m) => m.state === 'stopped')) closeHost();
+  };
+  const stopAll = (): Promise<void> => {
+    stopping ??= (async () => {
+      await Promise.all(
+        members.map(async (m) => {
+          m.clearPauseTimer();
+          m.gate.resume();
+          if (m.state === 'running') await m.server.stop().catch(() => m.server.stop('nosave'));
+          m.state = m.state === 'running' ? 'stopped' : m.state;
+        }),
+      );
+      await control?.close();
+      closeHost();
+    })();
+    return stopping;
+  };
+  const startMember = async (m: _Member, i: number, first: boolean): Promise<void> => {
+    const sink = options.logSink;
+    // Lines logged before an ephemeral port is known wait, and then go out under the port bound.
+    const early: string[] | null = m.port === 0 && sink !== undefined ? [] : null;
+    const gate = new NodeGate((toHost, toPort) => fabric.route(members, i, toHost, toPort));
+    const started = await startServerHost({
+      config: createHostConfig(m.dir),
+      gate,
+      directives: [
+        ['port', [String(m.port)]],
+        ['bind', [host]],
+        ['dir', [m.dir]],
+        ['cluster-enabled', ['yes']],
+        ['cluster-node-timeout', [String(options.nodeTimeout ?? 5000)]],
+        ['appendonly', [options.appendonly === true ? 'yes' : 'no']],
+        ...(sink === undefined ? [['logfile', ['redis.log']] as const] : []),
+        ...(options.directives ?? []),
+        // A restarted node keeps the ports its peers know it by, even when they were ephemeral.
+        ...(first || m.busPort === null ? [] : [['cluster-port', [String(m.busPort)]] as const]),
+      ],
+      logSink: (line) => {
+        if (m.port === 0 && early !== null) early.push(line);
+        else sink?.(m.port, line);
+      },
+      onShutdown: () => {
+        if (m.server !== started || m.state !== 'running') return;
+        m.clearPauseTimer();
+        m.state = 'stopped';
+        checkClosed();
+      },
+    });
+    m.gate = gate;
+    m.server = started;
+    m.state = 'running';
+    m.port = started.port;
+    m.busPort = started.busPort;
+    nodes[i] = started;
+    for (const line of early?.splice(0) ?? []) sink?.(started.port, line);
   };
   try {
     for (let i = 0; i < count; i++) {
@@ -77,44 +173,173 @@ export async function startClusterHost(options: ClusterHostOptions): Promise<Clu
       } catch (e) {
         throw new HostStartError(`Can't create the directory ${dir}: ${strerror(e)}`);
       }
-      const sink = options.logSink;
-      // Lines logged before an ephemeral port is known wait, and then go out under the port bound.
-      const early: string[] | null = port === 0 && sink !== undefined ? [] : null;
-      const started = await startServerHost({
-        config: createHostConfig(dir),
-        directives: [
-          ['port', [String(port)]],
-          ['bind', [host]],
-          ['dir', [dir]],
-          ['cluster-enabled', ['yes']],
-          ['cluster-node-timeout', [String(options.nodeTimeout ?? 5000)]],
-          ['appendonly', [options.appendonly === true ? 'yes' : 'no']],
-          ...(sink === undefined ? [['logfile', ['redis.log']] as const] : []),
-          ...(options.directives ?? []),
-        ],
-        logSink: (line) => {
-          const bound = nodes[i]?.port;
-          if (bound === undefined && early !== null) early.push(line);
-          else sink?.(bound ?? port, line);
-        },
-      });
-      nodes.push(started);
-      for (const line of early?.splice(0) ?? []) sink?.(started.port, line);
+      const member = new _Member(i, port, dir);
+      await startMember(member, i, true);
+      members.push(member);
     }
     const formed = options.form === false ? null : await _form(nodes, options);
-    return {
-      nodes,
-      formed,
-      closed: Promise.all(nodes.map((n) => n.closed)).then(() => {}),
-      stop: stopAll,
-    };
+    const faults = _hostFaults(members, fabric, (m) => startMember(m, m.index, false));
+    if (options.control !== undefined) {
+      control = await startControlPort(
+        { members, faults },
+        { ...options.control, ...(options.onFault === undefined ? {} : { onFault: options.onFault }) },
+      );
+    }
+    return { nodes, members, formed, closed, faults, control, stop: stopAll };
   } catch (e) {
-    await stopAll();
+    await Promise.all(nodes.map((n) => n.stop().catch(() => n.stop('nosave'))));
     throw e;
   }
 }
 
 // --- internal ---
+
+/** The mutable record behind a HostedNode. */
+class _Member implements HostedNode {
+  state: HostedNodeState = 'running';
+  busPort: number | null = null;
+  server!: ServerHost;
+  gate = new NodeGate();
+  pauseTimer: NodeJS.Timeout | null = null;
+
+  constructor(
+    readonly index: number,
+    public port: number,
+    readonly dir: string,
+  ) {}
+
+  get paused(): boolean {
+    return this.gate.paused;
+  }
+
+  clearPauseTimer(): void {
+    if (this.pauseTimer !== null) clearTimeout(this.pauseTimer);
+    this.pauseTimer = null;
+  }
+}
+
+/**
+ * The host's network conditions between its own nodes: which pairs are cut off and the one-way delay per pair. Only
+ * links a hosted node opens to another hosted node are shaped (the cluster bus, replication, MIGRATE); clients and
+ * other processes reach every node directly.
+ */
+class _Fabric {
+  private readonly cut = new Set<string>();
+  private defaultDelay = 0;
+  private readonly delays = new Map<string, number>();
+  private readonly watchers = new Set<() => void>();
+
+  /** The route of a link from member `from` to `host:port`, or null when no hosted node listens there. */
+  route(members: readonly _Member[], from: number, _host: string, port: number): LinkRoute | null {
+    const to = members.find((m) => m.port === port || m.busPort === port);
+    if (to === undefined || to.index === from) return null;
+    const key = _pair(from, to.index);
+    return {
+      blocked: () => this.cut.has(key),
+      delayMs: () => this.delays.get(key) ?? this.defaultDelay,
+      onChange: (wake) => {
+        this.watchers.add(wake);
+        return () => this.watchers.delete(wake);
+      },
+    };
+  }
+
+  partition(groups: readonly (readonly number[])[]): void {
+    for (let a = 0; a < groups.length; a++)
+      for (let b = a + 1; b < groups.length; b++)
+        for (const x of groups[a]!) for (const y of groups[b]!) this.cut.add(_pair(x, y));
+    this._wake();
+  }
+
+  heal(): void {
+    this.cut.clear();
+    this._wake();
+  }
+
+  latency(ms: number, node: number | undefined, count: number): void {
+    if (node === undefined) {
+      this.defaultDelay = ms;
+      this.delays.clear();
+    } else {
+      for (let other = 0; other < count; other++) if (other !== node) this.delays.set(_pair(node, other), ms);
+    }
+    this._wake();
+  }
+
+  private _wake(): void {
+    for (const wake of [...this.watchers]) wake();
+  }
+}
+
+function _pair(a: number, b: number): string {
+  return a < b ? `${a},${b}` : `${b},${a}`;
+}
+
+/** The realtime FaultTarget of a host: nodes by client port; errors are FaultErrors in the control port's words. */
+function _hostFaults(
+  members: readonly _Member[],
+  fabric: _Fabric,
+  restart: (m: _Member) => Promise<void>,
+): FaultTarget<number, Promise<void>> {
+  const member = (port: number): _Member => {
+    const m = members.find((x) => x.port === port);
+    if (m === undefined) throw new FaultError(`no node of this cluster listens on port ${port}`);
+    return m;
+  };
+  const running = (port: number): _Member => {
+    const m = member(port);
+    if (m.state !== 'running') throw new FaultError(`node ${port} is not running (${m.state})`);
+    return m;
+  };
+  return {
+    async crash(port) {
+      const m = running(port);
+      m.clearPauseTimer();
+      m.state = 'crashed';
+      await m.server.kill();
+    },
+    async restart(port) {
+      const m = member(port);
+      if (m.state === 'running') throw new FaultError(`node ${port} is already running`);
+      try {
+        await restart(m);
+      } catch (e) {
+        throw new FaultError(`node ${port} did not start: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    },
+    async pause(port, ms) {
+      const m = running(port);
+      if (ms !== undefined) checkDelayMs('the pause', ms);
+      m.clearPauseTimer();
+      m.gate.pause();
+      if (ms !== undefined) {
+        const gate = m.gate;
+        m.pauseTimer = setTimeout(() => {
+          m.pauseTimer = null;
+          gate.resume();
+        }, ms);
+        m.pauseTimer.unref();
+      }
+    },
+    async resume(port) {
+      const m = member(port);
+      if (!m.gate.paused) throw new FaultError(`node ${port} is not paused`);
+      m.clearPauseTimer();
+      m.gate.resume();
+    },
+    async partition(groups) {
+      checkPartitionGroups(groups);
+      fabric.partition(groups.map((g) => g.map((port) => member(port).index)));
+    },
+    async heal() {
+      fabric.heal();
+    },
+    async latency(ms, port) {
+      checkDelayMs('the latency', ms);
+      fabric.latency(ms, port === undefined ? undefined : member(port).index, members.length);
+    },
+  };
+}
 
 /** Runs the core's former over real sockets and wall-clock timers. */
 function _form(nodes: readonly ServerHost[], options: ClusterHostOptions): Promise<FormedCluster> {

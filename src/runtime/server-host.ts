@@ -14,6 +14,7 @@ import { errorCode, strerror } from './os-errors.js';
 import { createRealtimeEnv, type LogSink } from './realtime-env.js';
 import { LinkSet, listenLinks, type LinkListener } from './tcp-link.js';
 import { listenTcp, type TcpListener } from './tcp-listener.js';
+import type { NodeGate } from './node-gate.js';
 
 /** Options for a realtime server. */
 export interface ServerHostOptions {
@@ -31,6 +32,8 @@ export interface ServerHostOptions {
   onShutdown?: (exitCode: number) => void;
   /** Runs the node in sentinel mode with these `sentinel` directives (see RedisNode's NodeOptions). */
   sentinel?: readonly SentinelDirective[];
+  /** Passes every event that runs the node's code through this gate (pause, kill, shaped links; the cluster host). */
+  gate?: NodeGate;
 }
 
 /** A running realtime node. */
@@ -46,6 +49,11 @@ export interface ServerHost {
   readonly closed: Promise<number>;
   /** Shuts the node down as SHUTDOWN would (saving per config) and closes the listeners; throws if saving failed. */
   stop(save?: ShutdownSave): Promise<void>;
+  /**
+   * Drops the node at once as SIGKILL would: no save, no more of its code runs (its gate is killed), every port, link
+   * and lock is released; `closed` then resolves with 137. Needs the `gate` option.
+   */
+  kill(): Promise<void>;
 }
 
 /** A start-up failure outside the configuration itself (a port in use, an unwritable log file); one line. */
@@ -79,22 +87,26 @@ export async function startServerHost(options: ServerHostOptions = {}): Promise<
   const sink = _logSink(config, dir, options.logSink);
   // Outbound links (cluster bus, replication, MIGRATE) and accepted bus links, dropped together when the node stops.
   const links = new LinkSet();
+  const gate = options.gate;
   const env = createRealtimeEnv({
-    net: links.network(),
+    net: gate === undefined ? links.network() : gate.network(links.network()),
     dir: () => config.get('dir'),
     sink,
     level: () => config.get('loglevel') as LogLevel,
     ...(options.configFile !== undefined ? { configFile: options.configFile } : {}),
   });
-  env.log('warning', 'C', 'oO0OoO0OoO0Oo Redis is starting oO0OoO0OoO0Oo');
+  if (gate !== undefined) env.schedule = gate.schedule(env.schedule);
+  // redis-sentinel marks every line, the start-up banner included, with X.
+  const bannerRole = options.sentinel === undefined ? 'C' : 'X';
+  env.log('warning', bannerRole, 'oO0OoO0OoO0Oo Redis is starting oO0OoO0OoO0Oo');
   env.log(
     'warning',
-    'C',
+    bannerRole,
     `Redis version=${REDIS_VERSION}, bits=64, commit=00000000, modified=0, pid=${env.pid}, just started`,
   );
   env.log(
     'warning',
-    'C',
+    bannerRole,
     options.defaultConfig === true
       ? 'Warning: no config file specified, using the default config. In order to specify a config file use redis-sim server /path/to/redis.conf'
       : 'Configuration loaded',
@@ -102,7 +114,7 @@ export async function startServerHost(options: ServerHostOptions = {}): Promise<
   if (config.getBool('daemonize')) {
     env.log(
       'warning',
-      'C',
+      bannerRole,
       "redis-sim does not daemonize: 'daemonize yes' is ignored and the server stays in the foreground",
     );
   }
@@ -133,7 +145,7 @@ export async function startServerHost(options: ServerHostOptions = {}): Promise<
     },
   });
   const listening = await _listenAll(node, config.get('bind'), config.getNumber('port'), (host, port) =>
-    listenTcp(node, host, port),
+    listenTcp(node, host, port, gate),
   );
   listeners = listening.listeners;
   const port = listeners[0]!.port;
@@ -159,7 +171,9 @@ export async function startServerHost(options: ServerHostOptions = {}): Promise<
       }
       const busPort = ephemeral && config.getNumber('cluster-port') === 0 ? 0 : cluster.busPort;
       const bus = await _listenAll(node, config.get('bind'), busPort, (host, p) =>
-        listenLinks(host, p, links, (link) => cluster.acceptLink(link)),
+        listenLinks(host, p, links, (link) =>
+          gate === undefined ? cluster.acceptLink(link) : gate.run(() => cluster.acceptLink(gate.gated(link))),
+        ),
       ).catch((e: unknown) => {
         node.log('warning', `Failed listening on port ${busPort} (cluster), aborting.`);
         throw e;
@@ -193,6 +207,13 @@ export async function startServerHost(options: ServerHostOptions = {}): Promise<
       if (node.running && !node.shutdown(save))
         throw new HostStartError('shutdown failed: errors trying to save the DB');
       await closed;
+    },
+    async kill() {
+      if (gate === undefined) throw new HostStartError('kill needs a gated node');
+      if (gate.dead) return closed.then(() => {});
+      gate.kill();
+      await releaseAll();
+      finish(137);
     },
   };
 }

@@ -3,6 +3,7 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import type { Connection } from '../node/connection.js';
 import type { RedisNode } from '../node/node.js';
+import type { ClientSession } from '../node/client-session.js';
 import { stripMappedPrefix } from './tcp-link.js';
 
 /** A listening socket bound to one node. */
@@ -13,14 +14,32 @@ export interface TcpListener {
   close(): Promise<void>;
 }
 
-/** Listens on `host:port` and connects each accepted socket to the node. */
-export async function listenTcp(node: RedisNode, host: string, port: number): Promise<TcpListener> {
+/**
+ * Listens on `host:port` and connects each accepted socket to the node. With a `gate` (a hosted node that can be
+ * paused or killed), the connection, its bytes and its close reach the node through the gate.
+ */
+export async function listenTcp(
+  node: RedisNode,
+  host: string,
+  port: number,
+  gate?: { run(task: () => void): void },
+): Promise<TcpListener> {
   const sockets = new Set<Socket>();
   const server: Server = createServer({ noDelay: true }, (socket) => {
     sockets.add(socket);
+    socket.on('error', () => socket.destroy());
+    if (gate !== undefined) {
+      let gated: ClientSession | null = null;
+      gate.run(() => (gated = node.connect(_connectionFor(socket))));
+      socket.on('data', (chunk: Buffer) => gate.run(() => gated?.receive(chunk)));
+      socket.on('close', () => {
+        sockets.delete(socket);
+        gate.run(() => gated?.disconnected());
+      });
+      return;
+    }
     const session = node.connect(_connectionFor(socket));
     socket.on('data', (chunk: Buffer) => session.receive(chunk));
-    socket.on('error', () => socket.destroy());
     socket.on('close', () => {
       sockets.delete(socket);
       session.disconnected();

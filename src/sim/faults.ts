@@ -88,7 +88,8 @@ export function checkPartitionGroups<Ref>(groups: readonly (readonly Ref[])[]): 
   for (const group of groups) {
     if (group.length === 0) throw new FaultError('Expected every partition group to name at least one node');
     for (const node of group) {
-      if (seen.has(node)) throw new FaultError(`Expected each node in one partition group only, got ${String(node)} twice`);
+      if (seen.has(node))
+        throw new FaultError(`Expected each node in one partition group only, got ${String(node)} twice`);
       seen.add(node);
     }
   }
@@ -96,7 +97,8 @@ export function checkPartitionGroups<Ref>(groups: readonly (readonly Ref[])[]): 
 
 /** Checks a delay in ms (pause length, latency): a whole number >= 0; throws FaultError. */
 export function checkDelayMs(what: string, ms: number): void {
-  if (!Number.isSafeInteger(ms) || ms < 0) throw new FaultError(`Expected ${what} to be a whole number of ms >= 0, got ${ms}`);
+  if (!Number.isSafeInteger(ms) || ms < 0)
+    throw new FaultError(`Expected ${what} to be a whole number of ms >= 0, got ${ms}`);
 }
 
 /**
@@ -190,7 +192,8 @@ export class SimulationFaults implements FaultTarget<string, void> {
   private readonly pauseTimers = new Map<string, TimerHandle>();
 
   private _node(name: string) {
-    if (!this.sim.nodes().some((n) => n.name === name)) throw new FaultError(`Expected a node called ${name}, but there is none`);
+    if (!this.sim.nodes().some((n) => n.name === name))
+      throw new FaultError(`Expected a node called ${name}, but there is none`);
     return this.sim.node(name);
   }
 }

@@ -1,10 +1,12 @@
-// Real clients in Sentinel mode against `redis-sim sentinel-server` watching redis-sim servers: ioredis finds the
+// Real clients in Sentinel mode against `redis-sim sentinel-server` watching redis-sim servers: node-redis 5's
+// createSentinel reads the topology from SENTINEL SENTINELS / MASTER / REPLICAS; ioredis finds the
 // master through SENTINEL GET-MASTER-ADDR-BY-NAME and follows it through a SENTINEL FAILOVER (Sentinel's CLIENT KILL
 // drops its connection; it asks again). Needs `npm run build`.
 
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Redis as IoRedis5 } from 'ioredis5';
+import { createSentinel } from 'redis5';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PlainReply } from '../../src/protocol/reply-text.js';
 import {
@@ -77,6 +79,24 @@ describe('ioredis through a redis-sim Sentinel', () => {
     cleanupConf();
   });
 
+  it('serves node-redis 5 createSentinel (SENTINEL SENTINELS / MASTER / REPLICAS, then the master)', async () => {
+    const client = createSentinel({
+      name: 'mymaster',
+      sentinelRootNodes: [{ host: '127.0.0.1', port: sentinel.port }],
+    });
+    const errors: string[] = [];
+    client.on('error', (e: Error) => errors.push(e.message));
+    await client.connect();
+    try {
+      expect(await client.set('nr', '1')).toBe('OK');
+      const mc = await pool.connect(master);
+      expect(await mc.run('GET', 'nr')).toBe('1');
+      expect(errors).toEqual([]);
+    } finally {
+      await client.close();
+    }
+  });
+
   it('connects to the master it names and follows a failover', async () => {
     const client = new IoRedis5({
       sentinels: [{ host: '127.0.0.1', port: sentinel.port }],
@@ -84,6 +104,9 @@ describe('ioredis through a redis-sim Sentinel', () => {
       sentinelRetryStrategy: () => 100,
       retryStrategy: () => 100,
     });
+    // ioredis reports each failed resolution round as an error event; they are collected, not fatal.
+    const errors: string[] = [];
+    client.on('error', (e: Error) => errors.push(e.message));
     try {
       await client.set('k', 'v1');
       expect(client.stream.remotePort).toBe(master.port);

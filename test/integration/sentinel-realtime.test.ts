@@ -189,11 +189,17 @@ describe('a real redis-sentinel watching redis-sim servers', () => {
   it('discovers the redis-sim replica through the redis-sim master', async () => {
     const master = await startSimProcess();
     const replica = await startSimProcess(['--replicaof', '127.0.0.1', String(master.port)]);
+    const pool = new ClientPool();
+    // The master lists the replica in INFO once it is attached; Sentinel reads INFO every 10 s.
+    const rc = await pool.connect(replica);
+    await waitFor(async () => ((await rc.run('INFO', 'replication')) as string).includes('master_link_status:up'), {
+      timeoutMs: 15_000,
+      message: 'the redis-sim replica did not sync',
+    });
     const sentinel = await startSentinel('real', [
       `sentinel monitor simmaster 127.0.0.1 ${master.port} 1`,
       'sentinel down-after-milliseconds simmaster 5000',
     ]);
-    const pool = new ClientPool();
     try {
       const c = await pool.connect(sentinel);
       await waitFor(

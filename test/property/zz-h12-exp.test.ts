@@ -1,13 +1,20 @@
 import { it } from 'vitest';
-import { Simulation } from '../../src/sim/simulation.js';
-import { formCluster } from '../../src/sim/sim-cluster.js';
-import { toPlain } from '../../src/protocol/reply-text.js';
+import { runFailoverScenario } from '../../src/sim/failover-check/index.js';
 it('exp', () => {
-  const sim = new Simulation({ seed: 7 });
-  const names = ['n1','n2','n3','n4','n5','n6'];
-  for (const n of names) sim.addNode(n, [['cluster-enabled',['yes']],['cluster-node-timeout',['2000']]]);
-  formCluster(sim, names, { replicas: 1 });
-  sim.runFor(3000);
-  console.log(String(toPlain(sim.client('n5').run('INFO','replication'))));
-  console.log(sim.eventLog.lines().filter(l=>/\[n5\]|\[n1\]/.test(l) && !/->|<-/.test(l)).slice(0,80).join('\n'));
+  for (const persistence of ['none','aof'] as const) {
+  const t0 = performance.now();
+  const r = runFailoverScenario({
+    seed: 3,
+    topology: { masters: 3, replicas: [1, 1, 2], persistence },
+    faults: [
+      { at: 2000, action: { kind: 'crash', node: 0 } },
+      { at: 12000, action: { kind: 'restart', node: 0 } },
+      { at: 14000, action: { kind: 'partition', side: 2 } },
+      { at: 22000, action: { kind: 'heal', side: 2 } },
+    ],
+    faultPhaseMs: 25000,
+    finalKills: [2],
+  });
+  console.log(JSON.stringify({ ...r, timeline: r.timeline }, null, 1), performance.now() - t0);
+  }
 });

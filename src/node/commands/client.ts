@@ -144,13 +144,9 @@ export const clientCommands: CommandFamily = {
     if (timeout === null) return error('ERR timeout is not an integer or out of range');
     if (timeout < 0) return Errors.timeoutNegative();
     const now = c.node.now();
-    let until = timeout > 0 ? now + timeout : 0;
-    // A pause already in force keeps its later end and its stricter mode (pauseClients).
-    const current = c.node.pause;
-    if (current !== null && current.until >= now) {
-      until = Math.max(until, current.until);
-      writesOnly = writesOnly && current.writesOnly;
-    }
+    const until = timeout > 0 ? now + timeout : 0;
+    // A CLIENT PAUSE already in force keeps its later end and its stricter mode: pauseClients merges them, apart
+    // from a cluster manual failover's pause (pause purposes).
     c.node.pauseClients(until, writesOnly);
     return OK;
   },

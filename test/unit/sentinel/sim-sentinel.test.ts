@@ -75,9 +75,18 @@ describe('Sentinel in the simulation', () => {
     const sim = world(3);
     const sentinels = ['s1', 's2', 's3'];
     converge(sim);
+    // What ioredis's failoverDetector and node-redis subscribe to.
+    const watcher = sim.client('s2');
+    watcher.run('SUBSCRIBE', '+switch-master');
     sim.crash('m');
     sim.runUntil(() => sentinels.every((s) => masterAddr(sim, s) !== '127.0.0.1:6379'), 120_000);
     const promoted = masterAddr(sim, 's1');
+    sim.runUntil(() => watcher.pushes.length > 0, 10_000);
+    expect(toPlain(watcher.pushes[0]!)).toEqual([
+      'message',
+      '+switch-master',
+      `mymaster 127.0.0.1 6379 ${promoted.replace(':', ' ')}`,
+    ]);
     expect(['127.0.0.1:6380', '127.0.0.1:6381']).toContain(promoted);
     for (const s of sentinels) expect(masterAddr(sim, s)).toBe(promoted);
     const log = sentinelEvents(sim);
@@ -124,6 +133,32 @@ describe('Sentinel in the simulation', () => {
         'NOQUORUM 1 usable Sentinels. Not enough available Sentinels to reach the specified quorum for this master. ' +
         'Not enough available Sentinels to reach the majority and authorize a failover',
     });
+  });
+
+  it('authenticates to a master and its replicas with auth-pass', () => {
+    const sim = new Simulation({ seed: 13 });
+    const auth: [string, string[]][] = [
+      ['requirepass', ['secret']],
+      ['masterauth', ['secret']],
+    ];
+    sim.addNode('m', auth);
+    sim.addNode('r1', [['replicaof', ['127.0.0.1', MASTER_PORT]], ...auth]);
+    sim.addNode(
+      's1',
+      [
+        ['sentinel', ['monitor', 'mymaster', '127.0.0.1', MASTER_PORT, '1']],
+        ['sentinel', ['auth-pass', 'mymaster', 'secret']],
+      ],
+      { sentinel: true },
+    );
+    sim.runUntil(() => {
+      const m = sim.node('s1').node.sentinel!.masters.get('mymaster')!;
+      return m.slaves.size === 1 && [...m.slaves.values()][0]!.slaveMasterLinkStatus === 'up';
+    }, 60_000);
+    const master = fields(run(sim, 's1', 'SENTINEL', 'MASTER', 'mymaster'));
+    expect(master.flags).toBe('master');
+    expect(master['role-reported']).toBe('master');
+    expect(master.runid).toMatch(/^[0-9a-f]{40}$/);
   });
 
   it('runs a forced SENTINEL FAILOVER without an election and refuses a second one', () => {
@@ -176,6 +211,28 @@ describe('Sentinel in the simulation', () => {
     expect(run(sim, 's1', 'SENTINEL', 'IS-MASTER-DOWN-BY-ADDR', '127.0.0.1', '6379', '0', '*')).toEqual([0, '*', 0]);
     expect(run(sim, 's2', 'SENTINEL', 'IS-MASTER-DOWN-BY-ADDR', '127.0.0.1', '6379', '0', '*')).toEqual([1, '*', 0]);
     sim.runUntil(() => sentinelEvents(sim).includes('s1 -tilt #tilt mode exited'), 40_000);
+  });
+
+  it('brings a partitioned Sentinel up to date through hello messages after the others fail over', () => {
+    const sim = world(17);
+    converge(sim);
+    sim.partition('s1', ['m', 'r1', 'r2', 's2', 's3']);
+    sim.crash('m');
+    sim.runUntil(
+      () => masterAddr(sim, 's2') !== '127.0.0.1:6379' && masterAddr(sim, 's3') !== '127.0.0.1:6379',
+      60_000,
+    );
+    const promoted = masterAddr(sim, 's2');
+    expect(masterAddr(sim, 's1')).toBe('127.0.0.1:6379');
+    sim.heal();
+    sim.runUntil(() => masterAddr(sim, 's1') === promoted, 60_000);
+    const log = sentinelEvents(sim).filter((l) => l.startsWith('s1 '));
+    expect(log.some((l) => l.startsWith('s1 +config-update-from sentinel '))).toBe(true);
+    expect(log).toContain(`s1 +switch-master mymaster 127.0.0.1 6379 ${promoted.replace(':', ' ')}`);
+    expect(log.some((l) => l.includes('+elected-leader'))).toBe(false);
+    expect(fields(run(sim, 's1', 'SENTINEL', 'MASTER', 'mymaster'))['config-epoch']).toBe(
+      fields(run(sim, 's2', 'SENTINEL', 'MASTER', 'mymaster'))['config-epoch'],
+    );
   });
 
   it('gives the same event log for the same seed', () => {
