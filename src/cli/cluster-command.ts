@@ -4,6 +4,7 @@
 import yargs from 'yargs';
 import type { FormedCluster } from '../cluster/cluster-former.js';
 import { startClusterHost, type ClusterHost } from '../runtime/cluster-host.js';
+import { ControlPortError, startControlPort, type ControlPort } from '../runtime/control-port.js';
 import { resolve } from 'node:path';
 import { CliError, type CliCommand, type CliIo } from './cli-io.js';
 
@@ -26,6 +27,8 @@ export interface ClusterArgs {
   readonly appendonly: boolean;
   readonly form: boolean;
   readonly logStdout: boolean;
+  /** The control port; null: the first port - 1, or an ephemeral one if that is taken. */
+  readonly controlPort: number | null;
 }
 
 /** Parses and validates the words after `cluster`; null with `help` printed for --help. Throws CliError. */
@@ -46,6 +49,10 @@ export async function parseClusterArgs(args: readonly string[], io: CliIo): Prom
       type: 'boolean',
       default: false,
       describe: "print every node's log here, prefixed by its port, instead of <dir>/<port>/redis.log",
+    })
+    .option('control-port', {
+      type: 'string',
+      describe: 'loopback port for SIM commands (redis-sim ctl); default: the first port - 1 (30000), 0: ephemeral',
     })
     .example('redis-sim cluster --masters 3 --replicas 1', 'six nodes on ports 30001-30006')
     .strict()
@@ -79,6 +86,8 @@ export async function parseClusterArgs(args: readonly string[], io: CliIo): Prom
   if (appendonly !== 'yes' && appendonly !== 'no')
     throw new CliError(`Expected \`--appendonly\` to be yes or no, got \`${argv.appendonly}\``, true);
   if (argv.host === '') throw new CliError('Expected `--host` to be an address, got ``', true);
+  const controlPort =
+    argv['control-port'] === undefined ? null : _integer('--control-port', argv['control-port'], 0, 65535);
   return {
     masters,
     replicas,
@@ -89,6 +98,7 @@ export async function parseClusterArgs(args: readonly string[], io: CliIo): Prom
     appendonly: appendonly === 'yes',
     form: argv.form,
     logStdout: argv['log-stdout'],
+    controlPort,
   };
 }
 
@@ -104,6 +114,7 @@ export async function runCluster(args: readonly string[], io: CliIo): Promise<nu
   );
   let stopping: Promise<void> | null = null;
   let host: ClusterHost | null = null;
+  let control: ControlPort | null = null;
   // A signal during start-up aborts forming; whatever has started is shut down before startClusterHost settles.
   const interrupt = new AbortController();
   const stopSignals = io.onSignal((signal) => {
@@ -134,17 +145,41 @@ export async function runCluster(args: readonly string[], io: CliIo): Promise<nu
       io.out('Every node has stopped.\n');
       return 0;
     }
+    try {
+      control = await _openControlPort(host, parsed, io);
+    } catch (e) {
+      await host.stop();
+      throw e;
+    }
     io.out(_table(host, parsed));
+    io.out(
+      `Control port: 127.0.0.1:${control.port} (loopback only). Try: redis-sim ctl --port ${control.port} nodes, ` +
+        `or kill|restart|pause|resume <port>, partition <ports> '|' <ports>, heal, latency <ms> [<port>]\n`,
+    );
     await host.closed;
     if (stopping !== null) await stopping;
     io.out('Every node has stopped.\n');
     return 0;
   } finally {
+    await control?.close();
     stopSignals();
   }
 }
 
 // --- internal ---
+
+/** Opens the control port: the one asked for, else the first port - 1, falling back to an ephemeral one. */
+async function _openControlPort(host: ClusterHost, args: ClusterArgs, io: CliIo): Promise<ControlPort> {
+  const onFault = (text: string): void => io.out(`Fault applied: ${text}\n`);
+  if (args.controlPort !== null) return startControlPort(host, { port: args.controlPort, onFault });
+  const preferred = args.port === 0 ? 0 : args.port - 1;
+  try {
+    return await startControlPort(host, { port: preferred, onFault });
+  } catch (e) {
+    if (!(e instanceof ControlPortError) || preferred === 0) throw e;
+    return startControlPort(host, { port: 0, onFault });
+  }
+}
 
 /** Validates an integer option within [min, max]. */
 function _integer(flag: string, raw: string, min: number, max: number): number {

@@ -9,13 +9,15 @@ import { ClusterFormError } from '../cluster/cluster-former.js';
 import { ClusterConfigError } from '../cluster/cluster.js';
 import { ConfigError } from '../node/config-error.js';
 import { ConfigFileError } from '../node/config-file.js';
+import { ControlPortError } from '../runtime/control-port.js';
 import { HostStartError } from '../runtime/server-host.js';
 import { CliError, processIo, versionText, type CliCommand, type CliIo } from './cli-io.js';
 import { clusterCommand } from './cluster-command.js';
+import { ctlCommand } from './ctl-command.js';
 import { sentinelServerCommand, serverCommand } from './server-command.js';
 
 /** Every command, in the order `--help` lists them. */
-const COMMANDS: readonly CliCommand[] = [serverCommand, clusterCommand, sentinelServerCommand];
+const COMMANDS: readonly CliCommand[] = [serverCommand, clusterCommand, sentinelServerCommand, ctlCommand];
 
 /** Runs the CLI with `argv` (without `node` and the script path) and resolves with the process exit code. */
 export async function runCli(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
@@ -59,7 +61,13 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo()): 
 function _oneLine(e: unknown): string {
   if (e instanceof ConfigFileError || e instanceof ConfigError) return `${e.message} (see --help)`;
   if (e instanceof CliError) return e.hint ? `${e.message} (see --help)` : e.message;
-  if (e instanceof HostStartError || e instanceof ClusterConfigError || e instanceof ClusterFormError) return e.message;
+  if (
+    e instanceof HostStartError ||
+    e instanceof ClusterConfigError ||
+    e instanceof ClusterFormError ||
+    e instanceof ControlPortError
+  )
+    return e.message;
   return `internal error: ${e instanceof Error ? e.message : String(e)}`;
 }
 

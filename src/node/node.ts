@@ -54,8 +54,8 @@ export interface NodeOptions {
 /** How SHUTDOWN treats the snapshot. */
 export type ShutdownSave = 'default' | 'save' | 'nosave';
 
-/** Why clients are paused (pause_purpose): CLIENT PAUSE, or a cluster manual failover on its master. */
-export type PausePurpose = 'client' | 'failover';
+/** Why clients are paused (pause_purpose): CLIENT PAUSE, a cluster manual failover on its master, or a MIGRATE in flight. */
+export type PausePurpose = 'client' | 'failover' | 'migrate';
 
 /** A Redis node. */
 export class RedisNode {
@@ -206,7 +206,8 @@ export class RedisNode {
   /** Writes a log line when `level` passes the configured `loglevel`. */
   log(level: LogLevel, message: string): void {
     if (_LEVELS.indexOf(level) < _LEVELS.indexOf(this.config.get('loglevel') as LogLevel)) return;
-    this.env.log(level, this.mode === 'sentinel' ? 'X' : 'M', message);
+    // serverLogRaw's role letter: X for Sentinel, S for a replica, M for a master.
+    this.env.log(level, this.mode === 'sentinel' ? 'X' : this.role === 'slave' ? 'S' : 'M', message);
   }
 
   /** Accepts a new client connection. */
@@ -449,7 +450,8 @@ export class RedisNode {
   /** Shuts the node down: saves as configured, closes clients and tells the host. Returns false if saving failed. */
   shutdown(save: ShutdownSave, force = false): boolean {
     this.log('warning', 'User requested shutdown...');
-    if (!this.persistence.shutdown(save, force)) return false;
+    // A Sentinel never saves a dataset on the way out (prepareForShutdown forces NOSAVE in sentinel mode).
+    if (!this.persistence.shutdown(this.sentinel !== null ? 'nosave' : save, force)) return false;
     this.running = false;
     this.cronTimer?.cancel();
     this.migrateConnections.closeAll();
@@ -458,7 +460,7 @@ export class RedisNode {
     this.replication.shutdown();
     this.pause?.timer?.cancel();
     for (const c of [...this.clients.values()]) c.kill();
-    this.log('warning', 'Redis is now ready to exit, bye bye...');
+    this.log('warning', `${this.sentinel !== null ? 'Sentinel' : 'Redis'} is now ready to exit, bye bye...`);
     this.options.onShutdown?.(0);
     return true;
   }

@@ -75,6 +75,8 @@ export interface SimNode {
   readonly incarnation: number;
   /** The running RedisNode; throws while the node is crashed or stopped. */
   readonly node: RedisNode;
+  /** A Sentinel's config file, as it rewrites it; null for other nodes. */
+  readonly configFile: { readonly path: string; readonly text: string | null } | null;
 }
 
 /** Thrown by runUntil when its condition does not hold within the allowed virtual time. */

@@ -198,7 +198,8 @@ describe('a real redis-sentinel watching redis-sim servers', () => {
     });
     const sentinel = await startSentinel('real', [
       `sentinel monitor simmaster 127.0.0.1 ${master.port} 1`,
-      'sentinel down-after-milliseconds simmaster 5000',
+      'sentinel down-after-milliseconds simmaster 1000',
+      'sentinel failover-timeout simmaster 5000',
     ]);
     try {
       const c = await pool.connect(sentinel);
@@ -214,6 +215,18 @@ describe('a real redis-sentinel watching redis-sim servers', () => {
       expect(field(r, 'flags')).toBe('slave');
       expect(field(r, 'master-port')).toBe(String(master.port));
       expect(field(await c.run('SENTINEL', 'MASTER', 'simmaster'), 'flags')).toBe('master');
+      // And it fails the redis-sim master over to the redis-sim replica (MULTI, SLAVEOF NO ONE, ..., EXEC).
+      await master.stop();
+      await waitFor(
+        async () =>
+          JSON.stringify(await c.run('SENTINEL', 'GET-MASTER-ADDR-BY-NAME', 'simmaster')) ===
+          JSON.stringify(['127.0.0.1', String(replica.port)]),
+        { timeoutMs: 30_000, message: 'real sentinel did not fail over to the redis-sim replica' },
+      );
+      await waitFor(async () => ((await rc.run('INFO', 'replication')) as string).includes('role:master\r\n'), {
+        timeoutMs: 10_000,
+        message: 'the redis-sim replica was not promoted',
+      });
     } finally {
       await pool.closeAll();
       for (const s of [sentinel, replica, master]) await s.stop();

@@ -1,12 +1,13 @@
 // Command family — MIGRATE (cluster.c migrateCommand): moves keys to another Redis-protocol server as DUMP payloads
 // sent with RESTORE (RESTORE-ASKING in cluster mode), then deletes them here unless COPY, propagating a DEL.
 //
-// Redis blocks its whole event loop on the target's socket. Here only the calling client waits (it is held, so its
-// pipelined requests keep their order) while the node serves everyone else; the replies, the retry rule and the
-// error texts are Redis's. Two consequences of not stopping the world: a key written by another client while its
-// payload is in flight is kept here (it is deleted only if it still holds what was sent), and inside MULTI/EXEC,
-// where nothing may wait, a MIGRATE that would have to talk to the target is refused (after the same argument
-// checks and `+NOKEY` answer Redis gives).
+// Redis blocks its whole event loop on the target's socket, so no other client can touch a key while it moves;
+// redis-cli's reshard relies on that (a key written mid-transfer would exist on both nodes and the next MIGRATE would
+// fail with BUSYKEY). Here the node keeps running timers, the cluster bus and replication, but every other client is
+// held by a `migrate` pause until the reply is in (replicas excepted, as with any pause); the replies, the retry rule
+// and the error texts are Redis's. Should the pause's bound run out first, a key written meanwhile no longer holds
+// what was sent and is kept. Inside MULTI/EXEC, where nothing may wait, a MIGRATE that would have to talk to the
+// target is refused (after the same argument checks and `+NOKEY` answer Redis gives).
 
 import type { TimerHandle } from '../../env/env.js';
 import { OK, simple, type ErrorReply, type Reply } from '../../protocol/reply.js';
@@ -149,6 +150,9 @@ class _Migration {
     this.inHandler = false;
     if (this.early !== null) return this.early;
     this.deliver = this.c.deferReply();
+    // Every wait on the target is bounded by the timeout and one retry is allowed: the pause cannot outlive that.
+    const waitMs = this.request.timeout > 0 ? this.request.timeout : 1000;
+    this.node.pauseClients(this.node.now() + 2 * waitMs * Math.max(1, this.items.length) + 1000, false, 'migrate');
     return BLOCKED;
   }
 
@@ -340,6 +344,9 @@ class _Migration {
     const deliver = this.deliver;
     this.deliver = null;
     deliver?.(reply);
+    // Only now do the others run: as in Redis, the migrating client's own pipelined requests come first (they are
+    // held by this pause and resume first, in client order), and a MIGRATE among them pauses everyone again.
+    this.node.unpause('migrate');
   }
 }
 

@@ -11,8 +11,11 @@ import {
   type RunFailoverOptions,
 } from './run-scenario.js';
 
-/** The fast-check module (`import fc from 'fast-check'`). */
-export type FastCheckModule = typeof FastCheck;
+/** What these helpers use of the fast-check module (pass `fc` from `import fc from 'fast-check'`). */
+export type FastCheckModule = Pick<
+  typeof FastCheck,
+  'array' | 'constant' | 'constantFrom' | 'integer' | 'nat' | 'oneof' | 'property' | 'record'
+>;
 
 /** Bounds of the generated scenarios. */
 export interface FailoverArbitraryOptions {
@@ -43,7 +46,12 @@ export function faultEpisodeArbitrary(fc: FastCheckModule, phaseMs: number): Fas
     { weight: 2, arbitrary: fc.record({ kind: fc.constant('pause' as const), at, duration, node }) },
     {
       weight: 3,
-      arbitrary: fc.record({ kind: fc.constant('partition' as const), at, duration, side: fc.nat({ max: 2 ** 21 - 1 }) }),
+      arbitrary: fc.record({
+        kind: fc.constant('partition' as const),
+        at,
+        duration,
+        side: fc.nat({ max: 2 ** 21 - 1 }),
+      }),
     },
     {
       weight: 1,

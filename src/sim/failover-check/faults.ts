@@ -60,7 +60,10 @@ export function scheduleFromEpisodes(episodes: readonly FaultEpisode[]): Schedul
         break;
     }
   }
-  return out.map((f, i) => ({ f, i })).sort((a, b) => a.f.at - b.f.at || a.i - b.i).map(({ f }) => f);
+  return out
+    .map((f, i) => ({ f, i }))
+    .sort((a, b) => a.f.at - b.f.at || a.i - b.i)
+    .map(({ f }) => f);
 }
 
 /** Applies fault actions to a simulation's nodes (by name, in scenario order) and keeps a timeline of what it did. */

@@ -66,10 +66,8 @@ describe('read-only subcommands', () => {
     expect(h.run('CLUSTER', 'INFO', 'extra')).toEqual(err("ERR wrong number of arguments for 'cluster|info' command"));
   });
 
-  it('answers FAILOVER as an unknown subcommand (not implemented yet)', () => {
-    expect(clusterNode().run('CLUSTER', 'FAILOVER')).toEqual(
-      err("ERR unknown subcommand 'FAILOVER'. Try CLUSTER HELP."),
-    );
+  it('refuses FAILOVER on a master', () => {
+    expect(clusterNode().run('CLUSTER', 'FAILOVER')).toEqual(err('ERR You should send CLUSTER FAILOVER to a replica'));
   });
 
   it('HELP has the addReplyHelp shape', () => {

@@ -86,6 +86,8 @@ describe('redis-sim sentinel-server', () => {
         expect(await done).toBe(0);
         cleanup();
       }
+      expect(io.stdout).toContain('# Sentinel is now ready to exit, bye bye...\n');
+      expect(io.stdout).not.toContain('Saving the final RDB snapshot');
     });
   }
 });

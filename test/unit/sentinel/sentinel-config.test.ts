@@ -16,7 +16,7 @@ function sentinel(sim: Simulation, name: string, lines: string[][]): void {
 }
 
 function configText(sim: Simulation, name: string): string {
-  return (sim.node(name) as unknown as { configFile: { text: string } }).configFile.text;
+  return sim.node(name).configFile!.text!;
 }
 
 function sentinelLines(sim: Simulation, name: string): string[] {
