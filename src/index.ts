@@ -31,6 +31,16 @@ export {
 } from './runtime/cluster-host.js';
 /** Forms a cluster of simulated nodes in virtual time (the same former `redis-sim cluster` uses). */
 export { formCluster, type SimFormClusterOptions } from './sim/sim-cluster.js';
+/** One fault vocabulary for both runtimes: the simulation's FaultTarget, and the host's control port. */
+export { FaultError, SimulationFaults, applyFault, describeFault, type Fault, type FaultTarget } from './sim/faults.js';
+export type { HostedNode, HostedNodeState } from './runtime/cluster-host.js';
+export {
+  ControlPortError,
+  startControlPort,
+  type ControlPort,
+  type ControlPortOptions,
+  type ControlTarget,
+} from './runtime/control-port.js';
 /** The pure layout (slot ranges, replica placement) and the RESP-speaking former, for both runtimes. */
 export {
   LayoutError,
@@ -96,6 +106,44 @@ export { Prng } from './sim/prng.js';
 export { MemoryStorage } from './sim/memory-storage.js';
 /** Binds the Env interface to a virtual clock, a seeded stream and in-memory storage. */
 export { createSimEnv, type SimEnvOptions } from './sim/sim-env.js';
+/**
+ * Property-based failover testing: scenarios (topology, workload, fault schedule) run in a simulation and checked
+ * against Redis Cluster's invariants; fast-check arbitraries and a ready property take `fc` as an argument.
+ */
+export {
+  ClusterClient,
+  FailoverInvariantError,
+  FaultInjector,
+  Monitor as FailoverMonitor,
+  WriteLedger,
+  assertFailoverScenario,
+  checkConvergence,
+  failoverProperty,
+  failoverScenarioArbitrary,
+  faultEpisodeArbitrary,
+  listAppendWorkload,
+  runFailoverScenario,
+  scheduleFromEpisodes,
+  topologyArbitrary,
+  type AckedWrite,
+  type ClusterCallOutcome,
+  type ClusterClientOptions,
+  type Container,
+  type FailoverArbitraryOptions,
+  type FailoverReport,
+  type FailoverScenario,
+  type FailoverTopology,
+  type FastCheckModule,
+  type FaultAction,
+  type FaultEpisode,
+  type InvariantName,
+  type ListAppendOptions,
+  type RunFailoverOptions,
+  type ScheduledFault,
+  type Violation,
+  type Workload,
+  type WorkloadContext,
+} from './sim/failover-check/index.js';
 
 /** The environment interface the deterministic core runs against. */
 export type { Env, LogLevel, Storage, TimerHandle } from './env/env.js';

@@ -286,7 +286,7 @@ export class Cluster {
     const file = this.node.config.get('cluster-config-file');
     try {
       this.todoFlags &= ~ClusterTodo.SAVE_CONFIG;
-      this.node.env.storage.writeAtomic(file, Buffer.from(formatNodesConf(this.state), 'latin1'), fsync);
+      this.node.env.storage.overwrite(file, Buffer.from(formatNodesConf(this.state), 'latin1'), fsync);
       if (fsync) this.todoFlags &= ~ClusterTodo.FSYNC_CONFIG;
       return true;
     } catch {

@@ -14,12 +14,13 @@ export type LogLevel = 'debug' | 'verbose' | 'notice' | 'warning';
 export interface Storage {
   /** Reads a whole file, or null when it does not exist. */
   read(name: string): Buffer | null;
+  /** Replaces a file atomically (write to a temporary name, fsync, then rename), as Redis does for the RDB. */
+  writeAtomic(name: string, data: Buffer): void;
   /**
-   * Replaces a file atomically (write to a temporary name, then rename), as Redis does for RDB and nodes.conf. With
-   * `durable` false the new contents are not fsynced (nodes.conf saves without CLUSTER_TODO_FSYNC_CONFIG): a power
-   * loss may bring back the previous contents until sync() is called.
+   * Rewrites a file in place and truncates it to the new length, fsyncing only when `durable`, as clusterSaveConfig
+   * writes nodes.conf: a power loss before the next sync may bring back the previous contents.
    */
-  writeAtomic(name: string, data: Buffer, durable?: boolean): void;
+  overwrite(name: string, data: Buffer, durable: boolean): void;
   /** Appends to a file, creating it when missing. */
   append(name: string, data: Buffer): void;
   /** Makes appended data durable (fsync); a no-op in memory. */

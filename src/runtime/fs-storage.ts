@@ -5,12 +5,14 @@ import {
   closeSync,
   existsSync,
   fsyncSync,
+  ftruncateSync,
   mkdirSync,
   openSync,
   readFileSync,
   renameSync,
   rmSync,
   writeFileSync,
+  writeSync,
 } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Storage } from '../env/env.js';
@@ -24,18 +26,31 @@ export class FsStorage implements Storage {
     return existsSync(path) ? readFileSync(path) : null;
   }
 
-  writeAtomic(name: string, data: Buffer, durable = true): void {
+  writeAtomic(name: string, data: Buffer): void {
     const path = join(this.dir, name);
     mkdirSync(dirname(path), { recursive: true });
     const temp = `${path}.tmp-${process.pid}`;
     const fd = openSync(temp, 'w');
     try {
       writeFileSync(fd, data);
-      if (durable) fsyncSync(fd);
+      fsyncSync(fd);
     } finally {
       closeSync(fd);
     }
     renameSync(temp, path);
+  }
+
+  overwrite(name: string, data: Buffer, durable: boolean): void {
+    const path = join(this.dir, name);
+    mkdirSync(dirname(path), { recursive: true });
+    const fd = openSync(path, existsSync(path) ? 'r+' : 'w');
+    try {
+      writeSync(fd, data, 0, data.length, 0);
+      ftruncateSync(fd, data.length);
+      if (durable) fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
   }
 
   append(name: string, data: Buffer): void {

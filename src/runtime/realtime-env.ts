@@ -84,7 +84,8 @@ function _followingStorage(dir: () => string): Storage {
   };
   return {
     read: (name) => at().read(name),
-    writeAtomic: (name, data, durable) => at().writeAtomic(name, data, durable),
+    writeAtomic: (name, data) => at().writeAtomic(name, data),
+    overwrite: (name, data, durable) => at().overwrite(name, data, durable),
     append: (name, data) => at().append(name, data),
     sync: (name) => at().sync(name),
     remove: (name) => at().remove(name),

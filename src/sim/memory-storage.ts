@@ -16,11 +16,17 @@ export class MemoryStorage implements Storage {
     return file === undefined ? null : Buffer.from(_contents(file));
   }
 
+  /** Replaces the file with a copy of `data`; the new contents are durable at once, as after fsync + rename. */
+  writeAtomic(name: string, data: Buffer): void {
+    const copy = Buffer.from(data);
+    this.files.set(name, { chunks: [copy], length: copy.length, durable: copy.length });
+  }
+
   /**
-   * Replaces the file with a copy of `data`. Durable contents survive a crash at once, as after fsync + rename; without
-   * `durable`, a crash before the next sync() brings back what would have survived before this write.
+   * Rewrites the file with a copy of `data`; unless `durable`, a crash before the next sync() brings back what would
+   * have survived before this write.
    */
-  writeAtomic(name: string, data: Buffer, durable = true): void {
+  overwrite(name: string, data: Buffer, durable: boolean): void {
     const copy = Buffer.from(data);
     const file: _File = { chunks: [copy], length: copy.length, durable: copy.length };
     if (!durable) {

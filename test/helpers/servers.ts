@@ -118,6 +118,15 @@ export function startRealRedis(extraArgs: readonly string[] = []): Promise<Proce
   return startProcessServer('redis-server', ['--save', '', '--appendonly', 'no', ...extraArgs]);
 }
 
+/** Starts a real cluster-enabled Redis: nodes.conf in its own directory, an ephemeral bus port (`cluster-port`). */
+export async function startRealClusterRedis(
+  extraArgs: readonly string[] = [],
+): Promise<ProcessServer & { readonly busPort: number }> {
+  const busPort = await freePort();
+  const server = await startRealRedis(['--cluster-enabled', 'yes', '--cluster-port', String(busPort), ...extraArgs]);
+  return Object.assign(server, { busPort });
+}
+
 /** Starts `redis-sim server` as a separate process. */
 export function startSimProcess(
   extraArgs: readonly string[] = [],

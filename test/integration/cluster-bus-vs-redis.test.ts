@@ -7,7 +7,6 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import { createServer, connect, type Server, type Socket } from 'node:net';
-import { join } from 'node:path';
 import {
   decodeBusMessage,
   encodeBusMessage,
@@ -26,15 +25,7 @@ import {
 import { MessageType } from '../../src/cluster/cluster-state.js';
 import { NodeFlag, SLOT_BITMAP_BYTES } from '../../src/cluster/constants.js';
 import { toPlain } from '../../src/protocol/reply-text.js';
-import {
-  ClientPool,
-  RespClient,
-  freePort,
-  startRealRedis,
-  tempDir,
-  waitFor,
-  type ProcessServer,
-} from '../helpers/servers.js';
+import { ClientPool, type ProcessServer, RespClient, startRealClusterRedis, waitFor } from '../helpers/servers.js';
 
 /** One frame received from the real node, raw and decoded. */
 interface Received {
@@ -181,34 +172,10 @@ const clients = new ClientPool();
 const cleanups: (() => Promise<void>)[] = [];
 
 async function startClusterRedis(extra: readonly string[] = []): Promise<ClusterRedis> {
-  const { dir, cleanup } = tempDir('redis-sim-bus-');
-  const busPort = await freePort();
-  const server = await startRealRedis([
-    '--cluster-enabled',
-    'yes',
-    '--cluster-config-file',
-    join(dir, 'nodes.conf'),
-    '--cluster-port',
-    String(busPort),
-    '--cluster-node-timeout',
-    '2000',
-    ...extra,
-  ]).catch((e: unknown) => {
-    cleanup();
-    throw e;
-  });
+  const server = await startRealClusterRedis(['--cluster-node-timeout', '2000', ...extra]);
   const client = await clients.connect(server);
   const myid = String(toPlain(await client.call('CLUSTER', 'MYID')));
-  const result = {
-    server,
-    busPort,
-    client,
-    myid,
-    async cleanup() {
-      await server.stop();
-      cleanup();
-    },
-  };
+  const result = { server, busPort: server.busPort, client, myid, cleanup: () => server.stop() };
   cleanups.push(() => result.cleanup());
   return result;
 }

@@ -2,20 +2,11 @@
 // both (slot assignment, SETSLOT, key slots, the errors of every check), with each node's id and ports masked, must
 // give identical replies, in RESP2 and RESP3. It also exercises redirection errors and the slot key index.
 
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keyHashSlot } from '../../src/cluster/key-slot.js';
 import { toPlain } from '../../src/protocol/reply-text.js';
 import type { Reply } from '../../src/protocol/reply.js';
-import {
-  ClientPool,
-  freePort,
-  startRealRedis,
-  startSimServer,
-  tempDir,
-  waitFor,
-  type RespClient,
-} from '../helpers/servers.js';
+import { ClientPool, type RespClient, startRealClusterRedis, startSimServer, waitFor } from '../helpers/servers.js';
 
 /** One side of the comparison: a client, and what to mask in its replies. */
 interface Side {
@@ -40,21 +31,9 @@ async function side(port: number, busPort: number): Promise<Side> {
 }
 
 beforeAll(async () => {
-  const { dir, cleanup } = tempDir('redis-sim-cluster-cmds-');
-  const busPort = await freePort();
-  const server = await startRealRedis([
-    '--cluster-enabled',
-    'yes',
-    '--cluster-config-file',
-    join(dir, 'nodes.conf'),
-    '--cluster-port',
-    String(busPort),
-  ]);
-  cleanups.push(async () => {
-    await server.stop();
-    cleanup();
-  });
-  real = await side(server.port, busPort);
+  const server = await startRealClusterRedis();
+  cleanups.push(() => server.stop());
+  real = await side(server.port, server.busPort);
   const simServer = await startSimServer([['cluster-enabled', ['yes']]]);
   cleanups.push(() => simServer.stop());
   sim = await side(simServer.port, simServer.server.busPort!);

@@ -2,20 +2,17 @@
 // sides agree on the membership, slots, roles and epochs, and each detects the other's failure (PFAIL → FAIL) and
 // recovery. Real Redis is the witness: if our bus behaviour were off, its CLUSTER NODES would say so.
 
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ClusterTodo, type Cluster } from '../../src/cluster/cluster.js';
 import { NodeFlag } from '../../src/cluster/constants.js';
 import { toPlain } from '../../src/protocol/reply-text.js';
 import {
   ClientPool,
-  freePort,
-  startRealRedis,
-  startSimServer,
-  tempDir,
-  waitFor,
   type ProcessServer,
   type RespClient,
+  startRealClusterRedis,
+  startSimServer,
+  waitFor,
 } from '../helpers/servers.js';
 
 const TIMEOUT = 1000;
@@ -35,25 +32,11 @@ interface RealNode {
 }
 
 async function startReal(): Promise<RealNode> {
-  const { dir, cleanup } = tempDir('redis-sim-engine-');
-  const busPort = await freePort();
-  const server = await startRealRedis([
-    '--cluster-enabled',
-    'yes',
-    '--cluster-config-file',
-    join(dir, 'nodes.conf'),
-    '--cluster-port',
-    String(busPort),
-    '--cluster-node-timeout',
-    String(TIMEOUT),
-  ]);
-  cleanups.push(async () => {
-    await server.stop();
-    cleanup();
-  });
+  const server = await startRealClusterRedis(['--cluster-node-timeout', String(TIMEOUT)]);
+  cleanups.push(() => server.stop());
   const client = await clients.connect(server);
   const id = String(toPlain(await client.call('CLUSTER', 'MYID')));
-  return { server, client, busPort, id };
+  return { server, client, busPort: server.busPort, id };
 }
 
 async function startSim(): Promise<{ cluster: Cluster; port: number; busPort: number }> {

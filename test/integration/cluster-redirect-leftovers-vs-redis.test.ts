@@ -4,21 +4,12 @@
 // shard-channel subscribers of a deleted slot get `sunsubscribe` in RESP2 and RESP3 (removeChannelsInSlot).
 
 import { connect, type Socket } from 'node:net';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keyHashSlot } from '../../src/cluster/key-slot.js';
 import { ReplyParser } from '../../src/protocol/reply-parser.js';
 import { toPlain } from '../../src/protocol/reply-text.js';
 import type { Reply } from '../../src/protocol/reply.js';
-import {
-  ClientPool,
-  freePort,
-  startRealRedis,
-  startSimServer,
-  tempDir,
-  waitFor,
-  type RespClient,
-} from '../helpers/servers.js';
+import { ClientPool, type RespClient, startRealClusterRedis, startSimServer, waitFor } from '../helpers/servers.js';
 
 /** One node: its data port, bus port, id and a control connection. */
 interface Member {
@@ -47,21 +38,9 @@ async function member(port: number, busPort: number): Promise<Member> {
 }
 
 async function startReal(): Promise<Member> {
-  const { dir, cleanup } = tempDir('redis-sim-redirect-');
-  const busPort = await freePort();
-  const server = await startRealRedis([
-    '--cluster-enabled',
-    'yes',
-    '--cluster-config-file',
-    join(dir, 'nodes.conf'),
-    '--cluster-port',
-    String(busPort),
-  ]);
-  cleanups.push(async () => {
-    await server.stop();
-    cleanup();
-  });
-  return member(server.port, busPort);
+  const server = await startRealClusterRedis();
+  cleanups.push(() => server.stop());
+  return member(server.port, server.busPort);
 }
 
 async function startSim(): Promise<Member> {

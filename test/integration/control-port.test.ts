@@ -2,8 +2,11 @@
 // comes back as a replica), PAUSE/RESUME, PARTITION/HEAL, LATENCY, SHUTDOWN of one node, and every kind of bad input.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../src/cli/main.js';
 import { startClusterHost, type ClusterHost } from '../../src/runtime/cluster-host.js';
 import { ControlPortError, isLoopbackAddress, startControlPort } from '../../src/runtime/control-port.js';
+import type { Link } from '../../src/env/env.js';
+import { NodeGate, type LinkRoute } from '../../src/runtime/node-gate.js';
 import { RespClient, tempDir, waitFor } from '../helpers/servers.js';
 
 const NODE_TIMEOUT = 1000;
@@ -168,6 +171,21 @@ describe('the control port of a hosted cluster', () => {
     expect(faults).toContain(`partition ${isolated.port} | ${others.join(' ')}`);
   }, 40_000);
 
+  it('is driven by redis-sim ctl in-process: readable lines, errors on stderr with exit code 1', async () => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const io = { cwd: '.', out: (t: string) => out.push(t), err: (t: string) => err.push(t), onSignal: () => () => {} };
+    const ctl = (...words: string[]) => runCli(['ctl', '--port', String(host.control!.port), ...words], io);
+    expect(await ctl('nodes')).toBe(0);
+    expect(out.join('').split('\n').filter(Boolean)).toEqual(await sim('NODES'));
+    out.length = 0;
+    expect(await ctl('SIM', 'ping')).toBe(0);
+    expect(await ctl('ping')).toBe(0);
+    expect(out).toEqual(['PONG\n', 'PONG\n']);
+    expect(await ctl('latency', 'x')).toBe(1);
+    expect(err).toEqual(['redis-sim ctl: ERR value is not an integer or out of range\n']);
+  });
+
   it('adds latency between nodes and removes it', async () => {
     expect(await sim('LATENCY', 50, port(0))).toBe('OK');
     expect(await sim('LATENCY', 0)).toBe('OK');
@@ -266,5 +284,122 @@ describe('the control port itself', () => {
     } finally {
       await first.close();
     }
+  });
+});
+
+/** A fake inner link recording writes; the test plays the peer through `deliver`/`hangUp`. */
+function fakeLink() {
+  const writes: string[] = [];
+  let closedByUs = false;
+  const link: Link = {
+    write: (data) => writes.push(data.toString()),
+    close: () => (closedByUs = true),
+    remoteAddress: '127.0.0.1:1',
+    localAddress: '127.0.0.1:2',
+    isLocal: true,
+    get closed() {
+      return closedByUs;
+    },
+    onData: null,
+    onClose: null,
+  };
+  return {
+    link,
+    writes,
+    closedByUs: () => closedByUs,
+    deliver: (text: string) => link.onData?.(Buffer.from(text)),
+    hangUp: () => link.onClose?.('reset'),
+  };
+}
+
+/** A route whose partition and delay the test sets. */
+function testRoute() {
+  const wakes = new Set<() => void>();
+  const state = { blocked: false, delay: 0 };
+  const route: LinkRoute = {
+    blocked: () => state.blocked,
+    delayMs: () => state.delay,
+    onChange: (wake) => {
+      wakes.add(wake);
+      return () => wakes.delete(wake);
+    },
+  };
+  return { route, state, wake: () => [...wakes].forEach((w) => w()), watchers: () => wakes.size };
+}
+
+describe('NodeGate', () => {
+  it('holds timers and link events while paused, runs them in order on resume, drops them once killed', async () => {
+    const gate = new NodeGate();
+    const seen: string[] = [];
+    const schedule = gate.schedule((ms, task) => {
+      const t = setTimeout(task, ms);
+      return { cancel: () => clearTimeout(t) };
+    });
+    const inner = fakeLink();
+    const link = gate.gated(inner.link);
+    link.onData = (chunk) => seen.push(`data ${chunk.toString()}`);
+    gate.pause();
+    schedule(5, () => seen.push('timer'));
+    const cancelled = schedule(5, () => seen.push('cancelled'));
+    await new Promise((r) => setTimeout(r, 30));
+    inner.deliver('x');
+    cancelled.cancel();
+    expect(seen).toEqual([]);
+    gate.resume();
+    expect(seen).toEqual(['timer', 'data x']);
+    gate.kill();
+    inner.deliver('y');
+    schedule(0, () => seen.push('late'));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(seen).toEqual(['timer', 'data x']);
+  });
+
+  it('shapes links to other hosted nodes: latency keeps order, a partition holds both ways until healed', async () => {
+    const { route, state, wake, watchers } = testRoute();
+    const gate = new NodeGate(() => route);
+    const inner = fakeLink();
+    const link = gate.network({ connect: () => inner.link }).connect('127.0.0.1', 7000);
+    const got: string[] = [];
+    let closed: string | null = null;
+    link.onData = (chunk) => got.push(chunk.toString());
+    link.onClose = (reason) => (closed = reason);
+
+    state.delay = 80;
+    const sent = Date.now();
+    link.write(Buffer.from('a'));
+    state.delay = 0;
+    link.write(Buffer.from('b'));
+    expect(inner.writes).toEqual([]);
+    await waitFor(() => inner.writes.length === 2, { timeoutMs: 2000 });
+    expect(inner.writes).toEqual(['a', 'b']);
+    expect(Date.now() - sent).toBeGreaterThanOrEqual(70);
+
+    state.blocked = true;
+    link.write(Buffer.from('c'));
+    inner.deliver('d');
+    inner.hangUp();
+    await new Promise((r) => setTimeout(r, 30));
+    expect([inner.writes.length, got, closed]).toEqual([2, [], null]);
+    state.blocked = false;
+    wake();
+    expect(inner.writes).toEqual(['a', 'b', 'c']);
+    expect(got).toEqual(['d']);
+    expect(closed).toBe('reset');
+    expect(watchers()).toBe(0);
+  });
+
+  it('sends a local close after the bytes queued before it', async () => {
+    const { route, state, wake } = testRoute();
+    const inner = fakeLink();
+    const link = new NodeGate(() => route).network({ connect: () => inner.link }).connect('127.0.0.1', 7000);
+    state.blocked = true;
+    link.write(Buffer.from('last'));
+    link.close();
+    expect(link.closed).toBe(true);
+    expect(inner.closedByUs()).toBe(false);
+    state.blocked = false;
+    wake();
+    expect(inner.writes).toEqual(['last']);
+    expect(inner.closedByUs()).toBe(true);
   });
 });

@@ -29,6 +29,8 @@ export class BulkPayloadReader {
   private header = '';
   private mark: Buffer | null = null;
   private parts: Buffer[] = [];
+  /** The last EOF_MARK_LENGTH bytes received, so the mark is found without joining the whole payload each time. */
+  private tail: Buffer = Buffer.alloc(0);
   private headerDone = false;
 
   /** Feeds received bytes; throws BulkPayloadError when the master answered an error or broke the format. */
@@ -50,10 +52,12 @@ export class BulkPayloadReader {
     this.parts.push(data);
     this.readBytes += data.length;
     // The master sends nothing after the mark until we acknowledge, so the mark ends what we have received.
-    if (this.readBytes < EOF_MARK_LENGTH) return { done: false };
-    const all = Buffer.concat(this.parts);
-    this.parts = [all];
-    if (!all.subarray(all.length - EOF_MARK_LENGTH).equals(this.mark)) return { done: false };
+    this.tail =
+      data.length >= EOF_MARK_LENGTH
+        ? data.subarray(data.length - EOF_MARK_LENGTH)
+        : Buffer.concat([this.tail, data]).subarray(-EOF_MARK_LENGTH);
+    if (this.tail.length < EOF_MARK_LENGTH || !this.tail.equals(this.mark)) return { done: false };
+    const all = Buffer.concat(this.parts, this.readBytes);
     return { done: true, payload: all.subarray(0, all.length - EOF_MARK_LENGTH), rest: Buffer.alloc(0) };
   }
 

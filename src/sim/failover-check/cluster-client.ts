@@ -40,6 +40,8 @@ export class ClusterClient {
   redirects = 0;
   /** Retries after CLUSTERDOWN, TRYAGAIN or connection failures so far. */
   retries = 0;
+  /** Operations started whose outcome is not known yet. */
+  inFlight = 0;
 
   private readonly slots: (string | null)[] = new Array<string | null>(SLOT_COUNT).fill(null);
   private readonly conns = new Map<string, SimClient>();
@@ -66,7 +68,12 @@ export class ClusterClient {
   call(key: string, args: readonly string[], done: (outcome: ClusterCallOutcome) => void): void {
     const slot = keyHashSlot(key);
     const deadline = this.sim.now() + this.deadlineMs;
-    this._attempt({ slot, args, done, deadline, redirects: 0, ask: null });
+    this.inFlight++;
+    const finished = (outcome: ClusterCallOutcome): void => {
+      this.inFlight--;
+      done(outcome);
+    };
+    this._attempt({ slot, args, done: finished, deadline, redirects: 0, ask: null });
   }
 
   /** Closes every connection. */

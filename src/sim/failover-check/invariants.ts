@@ -152,8 +152,10 @@ export class Monitor {
     }
     const promoted = !prev.isMaster && s.isMaster && s.numSlots > 0;
     const pending = this.pendingPromotions.get(name) ?? [];
+    let used: (typeof pending)[number] | undefined;
     if (promoted) {
-      const cause = pending.find((p) => p.at > prev.at && p.at <= s.at);
+      // A line logged at the previous sample's time may come after that sample, in a later event of the same ms.
+      const cause = pending.find((p) => p.at >= prev.at && p.at <= s.at);
       if (cause === undefined) {
         this._violate(
           'promotion-by-election',
@@ -161,12 +163,13 @@ export class Monitor {
           `${name} became a master of ${s.numSlots} slot(s) between ${prev.at} and ${s.at} without winning an election or a TAKEOVER`,
         );
       } else {
+        used = cause;
         this.promotions.push({ node: name, at: cause.at, how: cause.how });
       }
     }
     this.pendingPromotions.set(
       name,
-      pending.filter((p) => p.at > s.at),
+      pending.filter((p) => p !== used && p.at >= s.at),
     );
   }
 

@@ -166,6 +166,8 @@ export function runFailoverScenario(scenario: FailoverScenario, options: RunFail
     });
   }
 
+  // Operations still in flight finish first, so none is acknowledged after its key was read.
+  _waitFor(sim, () => clients.every((c) => c.inFlight === 0), 30_000);
   // Read every acknowledged write back (only judged when the cluster settled: otherwise that is the violation).
   const { classification, unreadable } = _readBack(sim, names, ledger, monitor, settled);
   if (unreadable.length > 0) {

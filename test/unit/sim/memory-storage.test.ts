@@ -138,16 +138,16 @@ describe('MemoryStorage', () => {
   });
 });
 
-describe('MemoryStorage non-durable atomic writes', () => {
+describe('MemoryStorage non-durable overwrites', () => {
   it('bring back the last durable contents on a crash, until synced', () => {
     const storage = new MemoryStorage();
     storage.writeAtomic('nodes.conf', Buffer.from('v1'));
-    storage.writeAtomic('nodes.conf', Buffer.from('v2'), false);
-    storage.writeAtomic('nodes.conf', Buffer.from('v3'), false);
+    storage.overwrite('nodes.conf', Buffer.from('v2'), false);
+    storage.overwrite('nodes.conf', Buffer.from('v3'), false);
     expect(storage.read('nodes.conf')?.toString()).toBe('v3');
     storage.crash();
     expect(storage.read('nodes.conf')?.toString()).toBe('v1');
-    storage.writeAtomic('nodes.conf', Buffer.from('v4'), false);
+    storage.overwrite('nodes.conf', Buffer.from('v4'), false);
     storage.sync('nodes.conf');
     storage.crash();
     expect(storage.read('nodes.conf')?.toString()).toBe('v4');
@@ -155,7 +155,7 @@ describe('MemoryStorage non-durable atomic writes', () => {
 
   it('lose a file that never had durable contents', () => {
     const storage = new MemoryStorage();
-    storage.writeAtomic('new.conf', Buffer.from('x'), false);
+    storage.overwrite('new.conf', Buffer.from('x'), false);
     storage.crash();
     expect(storage.exists('new.conf')).toBe(false);
   });
