@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { connect, createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { freePortBlock } from '../helpers/cluster-fixtures.js';
 import { CLI_PATH, tempDir, waitFor } from '../helpers/servers.js';
 
 /** Whether something accepts TCP connections on the port. */
@@ -19,25 +20,6 @@ function listening(port: number): Promise<boolean> {
     });
     socket.once('error', () => resolve(false));
   });
-}
-
-/** Whether the port can be bound on loopback right now. */
-function bindable(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.once('error', () => resolve(false));
-    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-  });
-}
-
-/** A base port such that `count` consecutive ports and their bus ports (+10000) are free, all <= 55535. */
-async function freeBase(count: number): Promise<number> {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const base = 20000 + Math.floor(Math.random() * 25000);
-    const ports = Array.from({ length: count }, (_, i) => [base + i, base + i + 10000]).flat();
-    if ((await Promise.all(ports.map(bindable))).every(Boolean)) return base;
-  }
-  throw new Error('no free port range');
 }
 
 /** Runs a command to completion and collects its output. */
@@ -86,7 +68,7 @@ describe('redis-sim cluster', () => {
   it('forms 3 masters with 1 replica each, passes redis-cli --cluster check, and stops on SIGINT', async () => {
     const { dir, cleanup } = tempDir();
     cleanups.push(cleanup);
-    const base = await freeBase(6);
+    const base = await freePortBlock(6);
     const { child, output, exited } = spawnCluster(['--masters', '3', '--replicas', '1', '--port', String(base)], dir);
     await waitFor(() => output().includes(`redis-cli -c -p ${base}`), { timeoutMs: 30_000, message: 'the table' });
     const table = output();
@@ -115,7 +97,7 @@ describe('redis-sim cluster', () => {
   it('leaves empty cluster nodes with --no-form, which real redis-cli --cluster create can form', async () => {
     const { dir, cleanup } = tempDir();
     cleanups.push(cleanup);
-    const base = await freeBase(3);
+    const base = await freePortBlock(3);
     const { child, output, exited } = spawnCluster(
       ['--masters', '3', '--replicas', '0', '--port', String(base), '--no-form', '--log-stdout'],
       dir,
@@ -135,7 +117,7 @@ describe('redis-sim cluster', () => {
   it('restarted in the same directory, reuses the cluster from nodes.conf', async () => {
     const { dir, cleanup } = tempDir();
     cleanups.push(cleanup);
-    const base = await freeBase(3);
+    const base = await freePortBlock(3);
     const args = ['--masters', '3', '--replicas', '0', '--port', String(base)];
     const first = spawnCluster(args, dir);
     await waitFor(() => first.output().includes(`redis-cli -c -p ${base}`), { timeoutMs: 20_000, message: 'table' });
@@ -174,7 +156,7 @@ describe('redis-sim cluster', () => {
   it('fails with one line when a port is taken, leaving nothing running', async () => {
     const { dir, cleanup } = tempDir();
     cleanups.push(cleanup);
-    const base = await freeBase(3);
+    const base = await freePortBlock(3);
     const blocker: Server = createServer();
     await new Promise<void>((r) => blocker.listen(base + 2, '127.0.0.1', () => r()));
     cleanups.push(() => new Promise<void>((r) => blocker.close(() => r())));

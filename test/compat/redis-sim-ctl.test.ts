@@ -4,28 +4,9 @@
 // commands or an unreachable port print one line and exit 1.
 
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { freePortBlock } from '../helpers/cluster-fixtures.js';
 import { CLI_PATH, tempDir, waitFor } from '../helpers/servers.js';
-
-/** Whether the port can be bound on loopback right now. */
-function bindable(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.once('error', () => resolve(false));
-    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-  });
-}
-
-/** A base port such that `count` consecutive ports and their bus ports (+10000) are free, all <= 55535. */
-async function freeBase(count: number): Promise<number> {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const base = 20000 + Math.floor(Math.random() * 25000);
-    const ports = Array.from({ length: count }, (_, i) => [base + i, base + i + 10000]).flat();
-    if ((await Promise.all(ports.map(bindable))).every(Boolean)) return base;
-  }
-  throw new Error('no free port range');
-}
 
 /** Runs a command to completion and collects its output. */
 function run(
@@ -67,7 +48,7 @@ describe('redis-sim ctl', () => {
     const { dir, cleanup } = tempDir();
     cleanups.push(cleanup);
     // One more free port before the first node's: the control port's default.
-    const base = (await freeBase(7)) + 1;
+    const base = (await freePortBlock(7)) + 1;
     const child = spawn(
       process.execPath,
       [CLI_PATH, 'cluster', '--masters', '3', '--replicas', '1', '--port', String(base), '--node-timeout', '1000'],
