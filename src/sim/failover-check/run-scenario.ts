@@ -69,6 +69,8 @@ export interface FailoverReport {
     readonly survived: number;
     /** Lost, allowed: their master lost its slots (or crashed without durable persistence) after acking. */
     readonly lostAfterFailover: number;
+    /** Those lost writes by the node that acknowledged them. */
+    readonly lostByNode: Readonly<Record<string, number>>;
     /** Lost although their master kept its slots (each is also a violation). */
     readonly lostInError: number;
     /** Sent, but no reply (timeout, lost link): they may or may not be there. */
@@ -192,6 +194,9 @@ export function runFailoverScenario(scenario: FailoverScenario, options: RunFail
     ...new Set((scenario.finalKills ?? []).map((i) => names[((i % names.length) + names.length) % names.length]!)),
   ];
   if (settled && kills.length > 0) {
+    // A replica that never finished syncing counts its data as infinitely old and will not stand for election
+    // (clusterHandleSlaveFailover's data_age): give the replication links time to come up first.
+    _waitFor(sim, () => names.every((n) => !_isReplica(sim, n) || sim.node(n).node.replication.linkUp()), settleMs);
     const expectOk = _expectOkAfterKills(sim, names, kills);
     for (const name of kills) injector.kill(name);
     const alive = names.filter((n) => !kills.includes(n));
@@ -212,6 +217,8 @@ export function runFailoverScenario(scenario: FailoverScenario, options: RunFail
   for (const client of clients) client.close();
   violations.push(...monitor.violations);
   violations.sort((a, b) => a.at - b.at);
+  const lostByNode: Record<string, number> = {};
+  for (const w of classification.lostAllowed) lostByNode[w.node] = (lostByNode[w.node] ?? 0) + 1;
   const errors: Record<string, number> = {};
   for (const [k, v] of ledger.errors) errors[k] = v;
   return {
@@ -226,6 +233,7 @@ export function runFailoverScenario(scenario: FailoverScenario, options: RunFail
       acked: ledger.acked.length,
       survived: classification.survived,
       lostAfterFailover: classification.lostAllowed.length,
+      lostByNode,
       lostInError: classification.lostInError.length,
       unknown: ledger.unknown.length,
       failed: ledger.failed,
@@ -401,7 +409,16 @@ function _readBack(
   return { classification: classifyWrites(ledger.acked, present, monitor, finalOwner), unreadable };
 }
 
-/** Whether killing `kills` leaves a majority of slot-owning masters and a running replica for every killed master. */
+/** Whether a running node is a cluster replica. */
+function _isReplica(sim: Simulation, name: string): boolean {
+  const host = sim.node(name);
+  return host.state === 'running' && host.node.cluster?.state.myself.isReplica === true;
+}
+
+/**
+ * Whether killing `kills` leaves a majority of slot-owning masters and, for every killed master, a running replica
+ * whose replication link is up.
+ */
 function _expectOkAfterKills(sim: Simulation, names: readonly string[], kills: readonly string[]): boolean {
   const killed = new Set(kills);
   let masters = 0;
@@ -420,7 +437,7 @@ function _expectOkAfterKills(sim: Simulation, names: readonly string[], kills: r
       const h = sim.node(n);
       if (killed.has(n) || h.state !== 'running') return false;
       const m = h.node.cluster!.state.myself.master;
-      return m !== null && m.name === me.name;
+      return m !== null && m.name === me.name && h.node.replication.linkUp();
     });
     if (!hasSurvivingReplica) return false;
   }
