@@ -8,6 +8,7 @@ import { connect, createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { freePortBlock } from '../helpers/cluster-fixtures.js';
+import { runCommand } from '../helpers/run-command.js';
 import { CLI_PATH, tempDir, waitFor } from '../helpers/servers.js';
 
 /** Whether something accepts TCP connections on the port. */
@@ -19,27 +20,6 @@ function listening(port: number): Promise<boolean> {
       resolve(true);
     });
     socket.once('error', () => resolve(false));
-  });
-}
-
-/** Runs a command to completion and collects its output. */
-function run(
-  command: string,
-  args: readonly string[],
-  cwd?: string,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 25_000);
-    child.once('error', reject);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
   });
 }
 
@@ -76,12 +56,12 @@ describe('redis-sim cluster', () => {
     expect(table).toMatch(new RegExp(`^${base + 5} +[0-9a-f]{40} +replica +replicates ${base + 1}$`, 'm'));
     expect(table).toContain('>>> Sending CLUSTER MEET messages to join the cluster');
 
-    const check = await run('redis-cli', ['--cluster', 'check', `127.0.0.1:${base}`]);
+    const check = await runCommand('redis-cli', ['--cluster', 'check', `127.0.0.1:${base}`]);
     expect(check.stdout).toContain('[OK] All 16384 slots covered.');
     expect(check.code, check.stdout).toBe(0);
-    const set = await run('redis-cli', ['-c', '-p', String(base), 'SET', 'foo', 'bar']);
+    const set = await runCommand('redis-cli', ['-c', '-p', String(base), 'SET', 'foo', 'bar']);
     expect(set.stdout.trim()).toBe('OK');
-    const get = await run('redis-cli', ['-c', '-p', String(base + 1), 'GET', 'foo']);
+    const get = await runCommand('redis-cli', ['-c', '-p', String(base + 1), 'GET', 'foo']);
     expect(get.stdout.trim()).toBe('bar');
 
     for (let i = 0; i < 6; i++) expect(existsSync(join(dir, String(base + i), 'nodes.conf'))).toBe(true);
@@ -107,7 +87,7 @@ describe('redis-sim cluster', () => {
     expect(output()).toMatch(new RegExp(`^${base + 1} \\| \\d+:M .* Ready to accept connections$`, 'm'));
     expect(existsSync(join(dir, String(base), 'redis.log'))).toBe(false);
     const nodes = [0, 1, 2].map((i) => `127.0.0.1:${base + i}`);
-    const create = await run('redis-cli', ['--cluster', 'create', ...nodes, '--cluster-yes']);
+    const create = await runCommand('redis-cli', ['--cluster', 'create', ...nodes, '--cluster-yes']);
     expect(create.stdout).toContain('[OK] All 16384 slots covered.');
     expect(create.code, create.stdout).toBe(0);
     child.kill('SIGTERM');
@@ -123,7 +103,7 @@ describe('redis-sim cluster', () => {
     await waitFor(() => first.output().includes(`redis-cli -c -p ${base}`), { timeoutMs: 20_000, message: 'table' });
     const ids = [...first.output().matchAll(/^\d+ +([0-9a-f]{40}) +master/gm)].map((m) => m[1]);
     expect(ids).toHaveLength(3);
-    expect((await run('redis-cli', ['-c', '-p', String(base), 'SET', 'foo', 'bar'])).stdout.trim()).toBe('OK');
+    expect((await runCommand('redis-cli', ['-c', '-p', String(base), 'SET', 'foo', 'bar'])).stdout.trim()).toBe('OK');
     first.child.kill('SIGINT');
     expect(await first.exited).toBe(0);
 
@@ -131,7 +111,7 @@ describe('redis-sim cluster', () => {
     await waitFor(() => second.output().includes(`redis-cli -c -p ${base}`), { timeoutMs: 20_000, message: 'table' });
     expect(second.output()).toContain('already belongs to a cluster');
     expect([...second.output().matchAll(/^\d+ +([0-9a-f]{40}) +master/gm)].map((m) => m[1])).toEqual(ids);
-    expect((await run('redis-cli', ['-c', '-p', String(base), 'GET', 'foo'])).stdout.trim()).toBe('bar');
+    expect((await runCommand('redis-cli', ['-c', '-p', String(base), 'GET', 'foo'])).stdout.trim()).toBe('bar');
     second.child.kill('SIGINT');
     expect(await second.exited).toBe(0);
   });
@@ -147,7 +127,10 @@ describe('redis-sim cluster', () => {
     it(`rejects ${args.join(' ')} with one line`, async () => {
       const { dir, cleanup } = tempDir();
       cleanups.push(cleanup);
-      const result = await run(process.execPath, [CLI_PATH, 'cluster', ...args], dir);
+      const result = await runCommand(process.execPath, [CLI_PATH, 'cluster', ...args], {
+        cwd: dir,
+        timeoutMs: 25_000,
+      });
       expect(result.code).toBe(1);
       expect(result.stderr).toBe(`${line}\n`);
     });
@@ -160,10 +143,10 @@ describe('redis-sim cluster', () => {
     const blocker: Server = createServer();
     await new Promise<void>((r) => blocker.listen(base + 2, '127.0.0.1', () => r()));
     cleanups.push(() => new Promise<void>((r) => blocker.close(() => r())));
-    const result = await run(
+    const result = await runCommand(
       process.execPath,
       [CLI_PATH, 'cluster', '--masters', '3', '--replicas', '0', '--port', String(base)],
-      dir,
+      { cwd: dir, timeoutMs: 25_000 },
     );
     expect(result.code).toBe(1);
     expect(result.stderr).toBe(
@@ -173,7 +156,7 @@ describe('redis-sim cluster', () => {
   });
 
   it('prints its options for --help', async () => {
-    const result = await run(process.execPath, [CLI_PATH, 'cluster', '--help']);
+    const result = await runCommand(process.execPath, [CLI_PATH, 'cluster', '--help']);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('--masters');
     expect(result.stdout).toContain('--no-form');

@@ -6,31 +6,12 @@
 import { spawn } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { freePortBlock } from '../helpers/cluster-fixtures.js';
+import { runCommand } from '../helpers/run-command.js';
 import { CLI_PATH, tempDir, waitFor } from '../helpers/servers.js';
-
-/** Runs a command to completion and collects its output. */
-function run(
-  command: string,
-  args: readonly string[],
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-    child.once('error', reject);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
 
 /** `redis-sim ctl --port <control> …`. */
 function ctl(control: number, ...words: string[]) {
-  return run(process.execPath, [CLI_PATH, 'ctl', '--port', String(control), ...words]);
+  return runCommand(process.execPath, [CLI_PATH, 'ctl', '--port', String(control), ...words]);
 }
 
 /** The `port=… role=… state=…` fields of one `ctl nodes` line. */
@@ -76,7 +57,9 @@ describe('redis-sim ctl', () => {
     // A replica fails over only with recent data: wait for its first sync.
     await waitFor(
       async () =>
-        (await run('redis-cli', ['-p', replica.port!, 'INFO', 'replication'])).stdout.includes('master_link_status:up'),
+        (await runCommand('redis-cli', ['-p', replica.port!, 'INFO', 'replication'])).stdout.includes(
+          'master_link_status:up',
+        ),
       { timeoutMs: 15_000, message: 'the replica never synced' },
     );
 
@@ -91,7 +74,7 @@ describe('redis-sim ctl', () => {
     );
     expect((await ctl(control, 'nodes')).stdout).toContain(`port=${base} `);
     expect((await ctl(control, 'nodes')).stdout).toMatch(new RegExp(`port=${base} .* state=crashed`));
-    const check = await run('redis-cli', ['--cluster', 'check', `127.0.0.1:${base + 1}`]);
+    const check = await runCommand('redis-cli', ['--cluster', 'check', `127.0.0.1:${base + 1}`]);
     expect(check.stdout).toContain('[OK] All 16384 slots covered.');
 
     const restarted = await ctl(control, 'restart', String(base));
@@ -106,7 +89,7 @@ describe('redis-sim ctl', () => {
     );
     await waitFor(
       async () => {
-        const again = await run('redis-cli', ['--cluster', 'check', `127.0.0.1:${base}`]);
+        const again = await runCommand('redis-cli', ['--cluster', 'check', `127.0.0.1:${base}`]);
         return again.code === 0 && again.stdout.includes('[OK] All 16384 slots covered.');
       },
       { timeoutMs: 20_000, intervalMs: 300, message: 'redis-cli --cluster check never passed after the restart' },
@@ -123,7 +106,7 @@ describe('redis-sim ctl', () => {
     ]);
     const number = await ctl(control, 'pause', String(base), 'soon');
     expect([number.code, number.stderr]).toEqual([1, 'redis-sim ctl: ERR value is not an integer or out of range\n']);
-    const nothing = await run(process.execPath, [CLI_PATH, 'ctl', '--port', String(control)]);
+    const nothing = await runCommand(process.execPath, [CLI_PATH, 'ctl', '--port', String(control)]);
     expect([nothing.code, nothing.stderr]).toEqual([
       1,
       'redis-sim: Expected a command, e.g. `redis-sim ctl nodes` (see --help)\n',

@@ -158,18 +158,35 @@ export async function waitFor(
 /** A minimal RESP client for tests: sends commands, returns parsed replies in order. */
 export class RespClient {
   private readonly parser = new ReplyParser();
-  private readonly waiting: ((r: Reply) => void)[] = [];
+  private readonly waiting: { resolve: (r: Reply) => void; reject: (e: Error) => void }[] = [];
+  /** Replies that arrived with no call waiting (pushes, or replies to bytes written raw), oldest first. */
+  private readonly unsolicited: Reply[] = [];
+  private readonly unsolicitedWaiters: ((r: Reply) => void)[] = [];
   private readonly closedPromise: Promise<void>;
   private rawListeners: ((d: Buffer) => void)[] = [];
+  private isClosed = false;
 
   private constructor(readonly socket: Socket) {
     socket.on('data', (chunk: Buffer) => {
       for (const l of this.rawListeners) l(chunk);
       this.parser.push(chunk);
-      for (let r = this.parser.next(); r !== undefined && this.waiting.length > 0; r = this.parser.next())
-        this.waiting.shift()!(r);
+      for (let r = this.parser.next(); r !== undefined; r = this.parser.next()) {
+        const call = this.waiting.shift();
+        if (call) call.resolve(r);
+        else {
+          const waiter = this.unsolicitedWaiters.shift();
+          if (waiter) waiter(r);
+          else this.unsolicited.push(r);
+        }
+      }
     });
-    this.closedPromise = new Promise((r) => socket.once('close', () => r()));
+    this.closedPromise = new Promise((r) =>
+      socket.once('close', () => {
+        this.isClosed = true;
+        for (const call of this.waiting.splice(0)) call.reject(new Error('connection closed before the reply'));
+        r();
+      }),
+    );
     socket.on('error', () => {});
   }
 
@@ -197,10 +214,18 @@ export class RespClient {
 
   /** Sends raw bytes and resolves with the next reply. */
   callRaw(data: Buffer | string): Promise<Reply> {
-    return new Promise((r) => {
-      this.waiting.push(r);
+    if (this.isClosed) return Promise.reject(new Error('connection closed'));
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ resolve, reject });
       this.socket.write(data);
     });
+  }
+
+  /** Resolves with the oldest reply that arrived with no call waiting for it (a push), waiting for one if needed. */
+  nextUnsolicited(): Promise<Reply> {
+    const queued = this.unsolicited.shift();
+    if (queued !== undefined) return Promise.resolve(queued);
+    return new Promise((resolve) => this.unsolicitedWaiters.push(resolve));
   }
 
   /** Sends raw bytes and collects every byte received until the server closes or `ms` pass. */

@@ -197,9 +197,9 @@ describe.each(TARGETS)('blocking commands against $name', ({ start }) => {
   it('forgets a blocked client killed with CLIENT KILL', async () => {
     const client = await connect();
     const id = Number(await client.run('CLIENT', 'ID'));
-    await block(client, 'BLPOP', 'q', 0);
+    const { reply } = await block(client, 'BLPOP', 'q', 0);
     expect(await admin.run('CLIENT', 'KILL', 'ID', id)).toBe(1);
-    await client.closed();
+    await expect(reply).rejects.toThrow('connection closed before the reply');
     await waitFor(async () => !String(await admin.run('CLIENT', 'LIST')).includes(`id=${id} `), {
       message: 'killed client gone from CLIENT LIST',
     });
@@ -211,8 +211,9 @@ describe.each(TARGETS)('blocking commands against $name', ({ start }) => {
 
   it('forgets a blocked client that disconnects', async () => {
     const client = await connect();
-    await block(client, 'BLPOP', 'q', 0);
+    const { reply } = await block(client, 'BLPOP', 'q', 0);
     await client.close();
+    await expect(reply).rejects.toThrow('connection closed before the reply');
     await waitBlocked(0);
     expect(await admin.run('RPUSH', 'q', 'v')).toBe(1);
     expect(await admin.run('LLEN', 'q')).toBe(1);

@@ -244,8 +244,7 @@ describe('the control port of a hosted cluster', () => {
     const m = host.members[5]!;
     const client = await RespClient.connect(m.port);
     // SHUTDOWN does not reply: the connection just closes.
-    void client.call('SHUTDOWN', 'NOSAVE');
-    await client.closed();
+    await expect(client.call('SHUTDOWN', 'NOSAVE')).rejects.toThrow('connection closed before the reply');
     await waitFor(() => m.state === 'stopped', { message: 'the node did not stop' });
     for (const other of host.members.filter((x) => x !== m)) expect(await ask(other.port, ['PING'])).toBe('PONG');
     expect(((await sim('NODES')) as string[])[5]).toMatch(/ state=stopped$/);
@@ -300,6 +299,7 @@ function fakeLink() {
     get closed() {
       return closedByUs;
     },
+    bufferedBytes: 0,
     onData: null,
     onClose: null,
   };

@@ -368,10 +368,10 @@ describe('blocking over TCP', () => {
   it('CLIENT KILL of a blocked client unblocks it for good', async () => {
     const [waiter, admin] = await Promise.all([clients.connect(sim), clients.connect(sim)]);
     const id = (await waiter.call('CLIENT', 'ID')) as { n: number };
-    void waiter.call('BRPOP', 'killq', '0');
+    const blocked = waiter.call('BRPOP', 'killq', '0');
     await waitFor(async () => (await blockedClients(admin)) === 1);
     expect(await admin.call('CLIENT', 'KILL', 'ID', String(id.n))).toEqual({ t: 'int', n: 1 });
-    await waiter.closed();
+    await expect(blocked).rejects.toThrow('connection closed before the reply');
     await waitFor(async () => (await blockedClients(admin)) === 0);
     expect(await admin.call('RPUSH', 'killq', 'x')).toEqual({ t: 'int', n: 1 });
     expect(await admin.call('LLEN', 'killq')).toEqual({ t: 'int', n: 1 });
