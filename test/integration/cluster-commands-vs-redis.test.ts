@@ -6,15 +6,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keyHashSlot } from '../../src/cluster/key-slot.js';
 import { toPlain } from '../../src/protocol/reply-text.js';
 import type { Reply } from '../../src/protocol/reply.js';
-import { ClientPool, type RespClient, startRealClusterRedis, startSimServer, waitFor } from '../helpers/servers.js';
+import { type ClusterNodeHandle, maskReply, startClusterNodeOfKind } from '../helpers/cluster-node-kinds.js';
+import { ClientPool, type RespClient, waitFor } from '../helpers/servers.js';
 
-/** One side of the comparison: a client, and what to mask in its replies. */
-interface Side {
-  client: RespClient;
+/** One side of the comparison: a node, and a second client in RESP3. */
+interface Side extends ClusterNodeHandle {
   resp3: RespClient;
-  id: string;
-  port: number;
-  busPort: number;
 }
 
 const clients = new ClientPool();
@@ -22,21 +19,16 @@ const cleanups: (() => Promise<void>)[] = [];
 let real: Side;
 let sim: Side;
 
-async function side(port: number, busPort: number): Promise<Side> {
-  const client = await clients.connect({ port });
-  const resp3 = await clients.connect({ port });
+async function side(kind: 'real' | 'sim'): Promise<Side> {
+  const node = await startClusterNodeOfKind(kind, clients, cleanups);
+  const resp3 = await clients.connect(node);
   await resp3.call('HELLO', '3');
-  const id = String(toPlain(await client.call('CLUSTER', 'MYID')));
-  return { client, resp3, id, port, busPort };
+  return { ...node, resp3 };
 }
 
 beforeAll(async () => {
-  const server = await startRealClusterRedis();
-  cleanups.push(() => server.stop());
-  real = await side(server.port, server.busPort);
-  const simServer = await startSimServer([['cluster-enabled', ['yes']]]);
-  cleanups.push(() => simServer.stop());
-  sim = await side(simServer.port, simServer.server.busPort!);
+  real = await side('real');
+  sim = await side('sim');
 }, 30_000);
 
 afterAll(async () => {
@@ -46,30 +38,15 @@ afterAll(async () => {
 
 /** A reply with the node's own id and ports replaced by placeholders. */
 function masked(reply: Reply, s: Side): unknown {
-  const text = (v: string) =>
-    v
-      .replaceAll(s.id, '<id>')
-      .replaceAll(`:${s.port}@${s.busPort}`, ':<port>@<bus>')
-      .replaceAll(`:${s.port}`, ':<port>');
-  const walk = (r: Reply): unknown => {
-    switch (r.t) {
-      case 'simple':
-      case 'error':
-      case 'bulk':
-      case 'verbatim':
-        return { t: r.t, s: text(r.s) };
-      case 'int':
-        return { t: r.t, n: Number(r.n) === s.port ? '<port>' : Number(r.n) };
-      case 'array':
-      case 'set':
-      case 'push':
-      case 'map':
-        return { t: r.t, items: r.items.map(walk) };
-      default:
-        return r;
-    }
-  };
-  return walk(reply);
+  return maskReply(
+    reply,
+    [
+      [s.id, '<id>'],
+      [`:${s.port}@${s.busPort}`, ':<port>@<bus>'],
+      [`:${s.port}`, ':<port>'],
+    ],
+    new Map([[s.port, '<port>']]),
+  );
 }
 
 /** Sends the same command to both nodes (RESP2 unless `resp3`) and expects the same masked reply. */

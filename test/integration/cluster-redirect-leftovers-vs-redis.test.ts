@@ -9,7 +9,8 @@ import { keyHashSlot } from '../../src/cluster/key-slot.js';
 import { ReplyParser } from '../../src/protocol/reply-parser.js';
 import { toPlain } from '../../src/protocol/reply-text.js';
 import type { Reply } from '../../src/protocol/reply.js';
-import { ClientPool, type RespClient, startRealClusterRedis, startSimServer, waitFor } from '../helpers/servers.js';
+import { maskReply, startClusterNodeOfKind } from '../helpers/cluster-node-kinds.js';
+import { ClientPool, type RespClient, waitFor } from '../helpers/servers.js';
 
 /** One node: its data port, bus port, id and a control connection. */
 interface Member {
@@ -31,22 +32,9 @@ const cleanups: (() => Promise<void>)[] = [];
 let real: Pair;
 let sim: Pair;
 
-async function member(port: number, busPort: number): Promise<Member> {
-  const ctl = await clients.connect({ port });
-  const id = String(toPlain(await ctl.call('CLUSTER', 'MYID')));
-  return { port, busPort, id, ctl };
-}
-
-async function startReal(): Promise<Member> {
-  const server = await startRealClusterRedis();
-  cleanups.push(() => server.stop());
-  return member(server.port, server.busPort);
-}
-
-async function startSim(): Promise<Member> {
-  const server = await startSimServer([['cluster-enabled', ['yes']]]);
-  cleanups.push(() => server.stop());
-  return member(server.port, server.server.busPort!);
+async function start(kind: 'real' | 'sim'): Promise<Member> {
+  const { client, ...node } = await startClusterNodeOfKind(kind, clients, cleanups);
+  return { ...node, ctl: client };
 }
 
 async function clusterInfo(m: Member, field: string): Promise<string> {
@@ -85,7 +73,7 @@ async function formPair(name: string, a: Member, b: Member): Promise<Pair> {
 }
 
 beforeAll(async () => {
-  const [ra, rb, sa, sb] = await Promise.all([startReal(), startReal(), startSim(), startSim()]);
+  const [ra, rb, sa, sb] = await Promise.all([start('real'), start('real'), start('sim'), start('sim')]);
   [real, sim] = await Promise.all([formPair('real', ra, rb), formPair('sim', sa, sb)]);
 }, 60_000);
 
@@ -96,31 +84,12 @@ afterAll(async () => {
 
 /** A reply with the pair's ports and ids replaced by placeholders, keeping its RESP type. */
 function masked(reply: Reply, p: Pair): unknown {
-  const text = (v: string) =>
-    v
-      .replaceAll(p.a.id, '<A-id>')
-      .replaceAll(p.b.id, '<B-id>')
-      .replaceAll(`:${p.a.port}`, ':<A>')
-      .replaceAll(`:${p.b.port}`, ':<B>');
-  const walk = (r: Reply): unknown => {
-    switch (r.t) {
-      case 'simple':
-      case 'error':
-      case 'bulk':
-      case 'verbatim':
-        return { t: r.t, s: text(r.s) };
-      case 'int':
-        return { t: r.t, n: Number(r.n) };
-      case 'array':
-      case 'set':
-      case 'push':
-      case 'map':
-        return { t: r.t, items: r.items.map(walk) };
-      default:
-        return r;
-    }
-  };
-  return walk(reply);
+  return maskReply(reply, [
+    [p.a.id, '<A-id>'],
+    [p.b.id, '<B-id>'],
+    [`:${p.a.port}`, ':<A>'],
+    [`:${p.b.port}`, ':<B>'],
+  ]);
 }
 
 /**
