@@ -13,186 +13,48 @@
 // list of formation,reshard,sync; default all three), BENCH_STEP_TIMEOUT_MS (one step's limit before its row counts
 // as failed, default 600000), BENCH_CLUSTER_NO_APPEND=1 (print only).
 
-import { spawn, execFileSync } from 'node:child_process';
-import {
-  appendFileSync,
-  createReadStream,
-  createWriteStream,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-} from 'node:fs';
-import { createServer, connect } from 'node:net';
-import { availableParallelism, tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { createReadStream, createWriteStream, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { keyHashSlot } from '../dist/cluster/key-slot.js';
-import { ReplyParser } from '../dist/protocol/reply-parser.js';
-import { encodeRequest } from '../dist/protocol/request-encoder.js';
-import { toPlain } from '../dist/protocol/reply-text.js';
+import {
+  CLI,
+  Conn,
+  HOST,
+  callOnce,
+  field,
+  checkRunning,
+  formatMs,
+  freePortBlock,
+  launch,
+  machine,
+  machineLines,
+  markdownTable,
+  oneLine,
+  publish,
+  run,
+  stopAll,
+  tail,
+  until as untilWithin,
+} from './kit.mjs';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const CLI = join(ROOT, 'dist/cli/main.js');
-const RESULTS = join(ROOT, 'bench/RESULTS.md');
 const RESHARD_KEYS = Number(process.env.BENCH_RESHARD_KEYS ?? 100_000);
 const SYNC_KEYS = Number(process.env.BENCH_SYNC_KEYS ?? 1_000_000);
 const ROWS = (process.env.BENCH_CLUSTER_ROWS ?? 'formation,reshard,sync').split(',').map((s) => s.trim());
 const RESHARD_SLOTS = 2000;
-const HOST = '127.0.0.1';
-/** The bus port of a node is its data port plus this (CLUSTER_PORT_INCR). */
-const BUS_OFFSET = 10_000;
 /** How long any one step may take before it counts as failed. */
 const STEP_TIMEOUT_MS = Number(process.env.BENCH_STEP_TIMEOUT_MS ?? 600_000);
 
-/** Every process this run started, killed at the end whatever happens. */
-const processes = new Set();
-
-// --- processes and ports ---
-
-/** Whether a TCP port on the loopback can be bound right now. */
-function portFree(port) {
-  return new Promise((resolveFree) => {
-    const server = createServer();
-    server.once('error', () => resolveFree(false));
-    server.listen(port, HOST, () => server.close(() => resolveFree(true)));
-  });
-}
-
-/** A first port p such that p..p+n-1 and their bus ports (+10000) are all free a moment ago. */
-async function freePortBlock(n) {
-  for (let attempt = 0; attempt < 200; attempt++) {
-    const base = 20_000 + Math.floor(Math.random() * 20_000);
-    let ok = true;
-    for (let i = 0; i < n && ok; i++) ok = (await portFree(base + i)) && (await portFree(base + i + BUS_OFFSET));
-    if (ok) return base;
-  }
-  throw new Error(`no block of ${n} free ports`);
-}
-
-/** Spawns a long-running process, remembering it (and its output) for the final cleanup and for error reports. */
-function launch(name, command, args, options = {}) {
-  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], ...options });
-  let output = '';
-  child.stdout.on('data', (d) => (output = (output + d).slice(-20_000)));
-  child.stderr.on('data', (d) => (output = (output + d).slice(-20_000)));
-  const exited = new Promise((r) => child.once('exit', r));
-  const proc = {
-    name,
-    child,
-    output: () => output,
-    running: () => child.exitCode === null && child.signalCode === null,
-    async stop() {
-      if (proc.running()) child.kill('SIGKILL');
-      await exited;
-      processes.delete(proc);
-    },
-  };
-  processes.add(proc);
-  return proc;
-}
-
-/** Runs a tool to completion: resolves with its output, rejects with it when it fails or overruns. */
-function run(command, args, { input, timeoutMs = STEP_TIMEOUT_MS } = {}) {
-  return new Promise((resolveRun, reject) => {
-    const child = spawn(command, args, { stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (d) => (output += d));
-    child.stderr.on('data', (d) => (output += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    if (input !== undefined) {
-      child.stdin.on('error', () => {});
-      input.pipe(child.stdin);
-    }
-    child.once('exit', (code, signal) => {
-      clearTimeout(timer);
-      if (code === 0) resolveRun(output);
-      else reject(new Error(`${command} ${args.join(' ')} ended with ${code ?? signal}:\n${_tail(output)}`));
-    });
-  });
-}
-
-// --- a small RESP client ---
-
-/** One connection to a server: `call(...args)` resolves with the reply as a plain value. */
-class Conn {
-  constructor(socket) {
-    this.socket = socket;
-    this.parser = new ReplyParser();
-    this.waiting = [];
-    socket.on('data', (chunk) => {
-      this.parser.push(chunk);
-      for (let r = this.parser.next(); r !== undefined; r = this.parser.next()) this.waiting.shift()?.resolve(r);
-    });
-    const fail = () => {
-      for (const w of this.waiting.splice(0)) w.reject(new Error('connection closed'));
-    };
-    socket.on('close', fail);
-    socket.on('error', fail);
-  }
-
-  static open(port) {
-    return new Promise((resolveOpen, reject) => {
-      const socket = connect(port, HOST);
-      socket.once('connect', () => resolveOpen(new Conn(socket)));
-      socket.once('error', reject);
-    });
-  }
-
-  call(...args) {
-    return new Promise((resolveCall, reject) => {
-      this.waiting.push({ resolve: (r) => resolveCall(toPlain(r)), reject });
-      this.socket.write(encodeRequest(args.map(String)));
-    });
-  }
-
-  close() {
-    this.socket.destroy();
-  }
-}
-
-/** Calls one command on a fresh connection; null when the server is not reachable. */
-async function callOnce(port, ...args) {
-  let conn;
-  try {
-    conn = await Conn.open(port);
-    return await conn.call(...args);
-  } catch {
-    return null;
-  } finally {
-    conn?.close();
-  }
-}
-
-/** Polls `condition` every 10 ms until it holds; throws `message` after `timeoutMs`. */
-async function until(condition, message, timeoutMs = STEP_TIMEOUT_MS) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      if (await condition()) return;
-    } catch (e) {
-      if (e instanceof UnrecoverableStep) throw e;
-      // not yet
-    }
-    if (Date.now() > deadline) throw new Error(`timed out: ${message}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
-/** One `field:value` of an INFO-style text. */
-function field(text, name) {
-  const line = String(text)
-    .split('\r\n')
-    .find((l) => l.startsWith(`${name}:`));
-  return line?.slice(name.length + 1);
+/** Polls `condition` until it holds, for at most one step's time. */
+function until(condition, message, timeoutMs = STEP_TIMEOUT_MS) {
+  return untilWithin(condition, message, { timeoutMs });
 }
 
 /** Waits until every port answers PING; fails at once, with its output, when one of `procs` exits. */
 function untilPing(ports, procs = []) {
   return until(
     async () => {
-      _checkRunning(procs);
+      checkRunning(procs);
       for (const port of ports) if ((await callOnce(port, 'PING')) !== 'PONG') return false;
       return true;
     },
@@ -206,7 +68,7 @@ async function untilClusterOk(ports, procs = []) {
   try {
     await until(
       async () => {
-        _checkRunning(procs);
+        checkRunning(procs);
         for (let i = 0; i < ports.length; i++) {
           conns[i] ??= await Conn.open(ports[i]);
           if (field(await conns[i].call('CLUSTER', 'INFO'), 'cluster_state') !== 'ok') return false;
@@ -299,7 +161,7 @@ async function writeLoadFiles(dir, n, ownerOf) {
 /** Pipes a RESP file into a server with `redis-cli --pipe`. */
 async function pipeLoad(port, file) {
   const out = await run('redis-cli', ['-h', HOST, '-p', String(port), '--pipe'], { input: createReadStream(file) });
-  if (!/errors: 0, replies: \d+/.test(out)) throw new Error(`redis-cli --pipe to ${port}: ${_tail(out)}`);
+  if (!/errors: 0, replies: \d+/.test(out)) throw new Error(`redis-cli --pipe to ${port}: ${tail(out)}`);
 }
 
 /** The port that owns each slot, from CLUSTER SLOTS on `seed`. */
@@ -348,7 +210,7 @@ async function measureFormation(kind, dir) {
     const ms = performance.now() - t0;
     return {
       ms,
-      detail: `8 × redis-server started in ${_ms(tStarted - t0)}, \`redis-cli --cluster create\` took ${_ms(tCreated - tStarted)}`,
+      detail: `8 × redis-server started in ${formatMs(tStarted - t0)}, \`redis-cli --cluster create\` took ${formatMs(tCreated - tStarted)}`,
     };
   } finally {
     for (const p of started) await p.stop();
@@ -440,7 +302,7 @@ async function measureSync(kind, dir) {
       const reply = await replica.call('REPLICAOF', HOST, masterPort);
       if (reply !== 'OK') throw new Error(`REPLICAOF answered ${JSON.stringify(reply)}`);
       await until(async () => {
-        _checkRunning(started);
+        checkRunning(started);
         const info = await replica.call('INFO', 'replication');
         return field(info, 'master_link_status') === 'up' && field(info, 'master_sync_in_progress') === '0';
       }, 'replica in sync');
@@ -480,16 +342,6 @@ const MEASUREMENTS = [
   },
 ];
 
-/** Describes this machine. */
-function machine() {
-  const cpuinfo = existsSync('/proc/cpuinfo') ? readFileSync('/proc/cpuinfo', 'utf8') : '';
-  const model = /^model name\s*:\s*(.*)$/m.exec(cpuinfo)?.[1] ?? 'unknown CPU';
-  const redisVersion = execFileSync('redis-server', ['--version'], { encoding: 'utf8' }).trim();
-  let load = '';
-  if (existsSync('/proc/loadavg')) load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
-  return { cpus: availableParallelism(), model, node: process.version, redisVersion, load };
-}
-
 async function main() {
   const info = machine();
   const root = mkdtempSync(join(tmpdir(), 'redis-sim-bench-cluster-'));
@@ -505,14 +357,14 @@ async function main() {
         process.stdout.write(`${m.id} on ${label}… `);
         try {
           result[kind] = await m.run(kind, dir);
-          console.log(`${_ms(result[kind].ms)} (${result[kind].detail})`);
+          console.log(`${formatMs(result[kind].ms)} (${result[kind].detail})`);
           notes.push(`- ${m.id}, ${label}: ${result[kind].detail}`);
         } catch (e) {
           result[kind] = { error: String(e?.message ?? e) };
           console.log(`FAILED: ${result[kind].error}`);
-          notes.push(`- ${m.id}, ${label}: FAILED — ${_oneLine(result[kind].error)}`);
+          notes.push(`- ${m.id}, ${label}: FAILED — ${oneLine(result[kind].error)}`);
         } finally {
-          for (const p of [...processes]) await p.stop();
+          await stopAll();
           rmSync(dir, { recursive: true, force: true });
         }
       }
@@ -521,25 +373,24 @@ async function main() {
       const met = sim.ms === undefined ? false : m.met(real.ms, sim.ms);
       rows.push([
         m.title,
-        real.ms === undefined ? 'failed' : _ms(real.ms),
-        sim.ms === undefined ? 'failed' : _ms(sim.ms),
+        real.ms === undefined ? 'failed' : formatMs(real.ms),
+        sim.ms === undefined ? 'failed' : formatMs(sim.ms),
         both ? (sim.ms / real.ms).toFixed(2) : '-',
         m.goal,
         met === null ? '' : met ? 'met' : 'MISSED',
       ]);
     }
   } finally {
-    for (const p of [...processes]) await p.stop();
+    await stopAll();
     rmSync(root, { recursive: true, force: true });
   }
 
   const header = ['measurement', 'redis-server', 'redis-sim', 'sim/real', 'goal', ''];
-  const table = [header, header.map(() => '---'), ...rows].map((r) => `| ${r.join(' | ')} |`).join('\n');
+  const table = markdownTable(header, rows);
   const report = [
     `## Cluster ${new Date().toISOString()}`,
     '',
-    `- Machine: ${info.cpus} CPUs (${info.model}), load average at start ${info.load || 'n/a'}`,
-    `- Node ${info.node}; ${info.redisVersion}`,
+    ...machineLines(info),
     `- Command: \`npm run bench:cluster\` (bench/cluster.mjs; BENCH_RESHARD_KEYS=${RESHARD_KEYS}, BENCH_SYNC_KEYS=${SYNC_KEYS})`,
     "- Cluster nodes: `--cluster-enabled yes --cluster-node-timeout 5000 --appendonly no --save ''` (as utils/create-cluster);" +
       ' real formation: 8 × redis-server + `redis-cli --cluster create … --cluster-replicas 1 --cluster-yes`, redis-sim: `redis-sim cluster --masters 4 --replicas 1`',
@@ -551,36 +402,7 @@ async function main() {
     ...notes,
     '',
   ].join('\n');
-  console.log(`\n${report}`);
-  if (process.env.BENCH_CLUSTER_NO_APPEND !== '1') appendFileSync(RESULTS, `${report}\n`);
+  publish(report, 'BENCH_CLUSTER_NO_APPEND');
 }
-
-/** Throws, with its last output, when a process that should be serving has exited. */
-function _checkRunning(procs) {
-  const dead = procs.find((p) => !p.running());
-  if (dead !== undefined) throw new UnrecoverableStep(`${dead.name} exited:\n${_tail(dead.output())}`);
-}
-
-/** A failure that polling must not retry (a process died). */
-class UnrecoverableStep extends Error {
-  name = 'UnrecoverableStep';
-}
-
-function _ms(ms) {
-  return ms < 10_000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
-}
-
-function _tail(text) {
-  return String(text).split('\n').slice(-15).join('\n');
-}
-
-function _oneLine(text) {
-  return String(text).split('\n').filter(Boolean).slice(0, 3).join(' / ').slice(0, 300);
-}
-
-process.on('SIGINT', () => {
-  for (const p of processes) p.child.kill('SIGKILL');
-  process.exit(130);
-});
 
 await main();

@@ -4,18 +4,15 @@
 // bench/RESULTS.md. Run with `npm run bench` (which builds first).
 //
 // Environment: BENCH_REQUESTS (SET/GET requests, default 200000), BENCH_SUITE_REQUESTS (per test of the default
-// suite, default 20000), BENCH_REPEAT (runs per cell, the best is kept; default 1).
+// suite, default 20000), BENCH_REPEAT (runs per cell, the best is kept; default 1), BENCH_NO_APPEND=1 (print only).
 
 import { spawn, execFileSync } from 'node:child_process';
-import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
-import { availableParallelism, tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CLI, machine, machineLines, markdownTable, publish } from './kit.mjs';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const CLI = join(ROOT, 'dist/cli/main.js');
-const RESULTS = join(ROOT, 'bench/RESULTS.md');
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 200_000);
 const REPEAT = Number(process.env.BENCH_REPEAT ?? 1);
 const SUITE_REQUESTS = Number(process.env.BENCH_SUITE_REQUESTS ?? 20_000);
@@ -155,16 +152,6 @@ function measureSuite(servers) {
   return { results, commands };
 }
 
-/** Describes this machine. */
-function machine() {
-  const cpuinfo = existsSync('/proc/cpuinfo') ? readFileSync('/proc/cpuinfo', 'utf8') : '';
-  const model = /^model name\s*:\s*(.*)$/m.exec(cpuinfo)?.[1] ?? 'unknown CPU';
-  const redisVersion = execFileSync('redis-server', ['--version'], { encoding: 'utf8' }).trim();
-  let load = '';
-  if (existsSync('/proc/loadavg')) load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
-  return { cpus: availableParallelism(), model, node: process.version, redisVersion, load };
-}
-
 async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'redis-sim-bench-'));
   const info = machine();
@@ -213,7 +200,7 @@ async function main() {
     }
   }
   const header = ['test', 'pipeline', 'redis-server ops/s', 'redis-sim ops/s', 'sim/real', 'goal', ''];
-  const table = [header, header.map(() => '---'), ...rows].map((r) => `| ${r.join(' | ')} |`).join('\n');
+  const table = markdownTable(header, rows);
   const cpuRows = [1, 16]
     .filter((p) => realResults[`cpu -P ${p}`] !== undefined && simResults[`cpu -P ${p}`] !== undefined)
     .map((p) => {
@@ -226,7 +213,7 @@ async function main() {
     'redis-sim CPU µs/request',
     'real/sim (throughput bound)',
   ];
-  const cpuTable = [cpuHeader, cpuHeader.map(() => '---'), ...cpuRows].map((r) => `| ${r.join(' | ')} |`).join('\n');
+  const cpuTable = markdownTable(cpuHeader, cpuRows);
   const suiteReal = measured.suite.results['redis-server'];
   const suiteSim = measured.suite.results['redis-sim'];
   const suiteHeader = [
@@ -249,14 +236,11 @@ async function main() {
       }
       return cells;
     });
-  const suiteTable = [suiteHeader, suiteHeader.map(() => '---'), ...suiteRows]
-    .map((r) => `| ${r.join(' | ')} |`)
-    .join('\n');
+  const suiteTable = markdownTable(suiteHeader, suiteRows);
   const report = [
     `## ${new Date().toISOString()}`,
     '',
-    `- Machine: ${info.cpus} CPUs (${info.model}), load average at start ${info.load || 'n/a'}`,
-    `- Node ${info.node}; ${info.redisVersion}`,
+    ...machineLines(info),
     `- Servers: \`redis-server --port <port> --save '' --appendonly no\` and \`node dist/cli/main.js server --port <port> --save ''\`, benchmarked alternately`,
     `- Commands: \`${measured.commands[1]}\` and \`${measured.commands[16]}\`${REPEAT > 1 ? ` (best of ${REPEAT} runs per cell)` : ''}`,
     '',
@@ -272,14 +256,7 @@ async function main() {
     suiteTable,
     '',
   ].join('\n');
-  console.log(report);
-  if (!existsSync(RESULTS)) {
-    writeFileSync(
-      RESULTS,
-      '# Benchmark results\n\nredis-sim against real redis-server, measured by `npm run bench` (bench/run.mjs). Newest last.\n\n',
-    );
-  }
-  appendFileSync(RESULTS, `${report}\n`);
+  publish(report);
 }
 
 function _fmt(n) {
