@@ -2,36 +2,11 @@ import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { describe, it, expect } from 'vitest';
-import type { CliIo, CliSignal } from '../../src/cli/cli-io.js';
 import { runCli } from '../../src/cli/main.js';
+import { FakeIo, runCliInProcess } from '../helpers/fake-cli-io.js';
 import { RespClient, tempDir, waitFor } from '../helpers/servers.js';
 
-/** An in-memory CliIo that records output and lets the test deliver signals. */
-class FakeIo implements CliIo {
-  stdout = '';
-  stderr = '';
-  private handler: ((s: CliSignal) => void) | null = null;
-  constructor(readonly cwd: string) {}
-  out(text: string): void {
-    this.stdout += text;
-  }
-  err(text: string): void {
-    this.stderr += text;
-  }
-  onSignal(handler: (s: CliSignal) => void): () => void {
-    this.handler = handler;
-    return () => (this.handler = null);
-  }
-  signal(s: CliSignal): void {
-    this.handler?.(s);
-  }
-}
-
-async function run(args: string[], cwd = process.cwd()): Promise<{ code: number; io: FakeIo }> {
-  const io = new FakeIo(cwd);
-  const code = await runCli(args, io);
-  return { code, io };
-}
+const run = runCliInProcess;
 
 describe('runCli', () => {
   it('prints the version and the command list', async () => {

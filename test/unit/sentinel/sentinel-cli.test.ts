@@ -4,29 +4,9 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { CliIo, CliSignal } from '../../../src/cli/cli-io.js';
+import { FakeIo } from '../../helpers/fake-cli-io.js';
 import { runCli } from '../../../src/cli/main.js';
 import { RespClient, freePort, tempDir, waitFor } from '../../helpers/servers.js';
-
-class FakeIo implements CliIo {
-  stdout = '';
-  stderr = '';
-  private handler: ((s: CliSignal) => void) | null = null;
-  constructor(readonly cwd: string) {}
-  out(text: string): void {
-    this.stdout += text;
-  }
-  err(text: string): void {
-    this.stderr += text;
-  }
-  onSignal(handler: (s: CliSignal) => void): () => void {
-    this.handler = handler;
-    return () => (this.handler = null);
-  }
-  signal(s: CliSignal): void {
-    this.handler?.(s);
-  }
-}
 
 describe('redis-sim sentinel-server', () => {
   it('refuses to run without a config file', async () => {
