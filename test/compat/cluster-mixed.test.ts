@@ -15,27 +15,21 @@ import {
   waitFor,
   shown,
   waitForClusterOk,
-  type NodeKind,
+  MIXED_CASES,
+  mixedKinds,
   type NodeProcess,
   type NodeSet,
 } from '../helpers/cluster-fixtures.js';
 import { RespClient } from '../helpers/servers.js';
 import { runTool } from './targets.js';
 
-/** Three masters of one kind and three replicas of another: --cluster create makes the first three masters. */
-const CASES: readonly { name: string; masters: NodeKind; replicas: NodeKind }[] = [
-  { name: 'real masters, real replicas (oracle)', masters: 'real', replicas: 'real' },
-  { name: 'real masters, sim replicas', masters: 'real', replicas: 'sim' },
-  { name: 'sim masters, real replicas', masters: 'sim', replicas: 'real' },
-];
-
-describe.each(CASES)('a mixed cluster: $name', ({ masters: masterKind, replicas: replicaKind }) => {
+describe.each(MIXED_CASES)('a mixed cluster: $name', ({ masters: masterKind, replicas: replicaKind }) => {
   let set: NodeSet;
   let nodes: readonly NodeProcess[];
   const entries = makeEntries('mixed', 1000);
 
   beforeAll(async () => {
-    set = await startNodes([masterKind, masterKind, masterKind, replicaKind, replicaKind, replicaKind]);
+    set = await startNodes(mixedKinds(masterKind, replicaKind));
     nodes = set.nodes;
   }, 60_000);
   afterAll(async () => {

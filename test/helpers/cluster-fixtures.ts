@@ -120,6 +120,18 @@ export function startKindNodes(kind: NodeKind, n: number, options?: { extraConfi
   return startNodes(Array<NodeKind>(n).fill(kind), options);
 }
 
+/** Three masters of one kind and three replicas of another; the all-real case first, as the oracle. */
+export const MIXED_CASES: readonly { name: string; masters: NodeKind; replicas: NodeKind }[] = [
+  { name: 'real masters, real replicas (oracle)', masters: 'real', replicas: 'real' },
+  { name: 'real masters, sim replicas', masters: 'real', replicas: 'sim' },
+  { name: 'sim masters, real replicas', masters: 'sim', replicas: 'real' },
+];
+
+/** The node kinds of a mixed case, masters first as `--cluster create` takes them. */
+export function mixedKinds(masters: NodeKind, replicas: NodeKind): NodeKind[] {
+  return [masters, masters, masters, replicas, replicas, replicas];
+}
+
 /** Starts one node of `kind` on `port` from a fresh directory holding the lab's redis.conf. */
 export async function startNode(kind: NodeKind, port: number, extraConfig: readonly string[] = []) {
   const dir = mkdtempSync(join(tmpdir(), `redis-sim-cluster-${kind}-${port}-`));

@@ -10,23 +10,18 @@ import {
   startNodes,
   waitFor,
   waitForClusterOk,
-  type NodeKind,
+  MIXED_CASES,
+  mixedKinds,
   type NodeProcess,
   type NodeSet,
 } from '../helpers/cluster-fixtures.js';
 
-const CASES: readonly { name: string; masters: NodeKind; replicas: NodeKind }[] = [
-  { name: 'real masters, real replicas (oracle)', masters: 'real', replicas: 'real' },
-  { name: 'real masters, sim replicas', masters: 'real', replicas: 'sim' },
-  { name: 'sim masters, real replicas', masters: 'sim', replicas: 'real' },
-];
-
-describe.each(CASES)('failover in a mixed cluster: $name', ({ masters, replicas }) => {
+describe.each(MIXED_CASES)('failover in a mixed cluster: $name', ({ masters, replicas }) => {
   let set: NodeSet;
   let nodes: readonly NodeProcess[];
 
   beforeAll(async () => {
-    set = await startNodes([masters, masters, masters, replicas, replicas, replicas]);
+    set = await startNodes(mixedKinds(masters, replicas));
     nodes = set.nodes;
     await createClusterOrThrow(nodes, 1);
     await waitForClusterOk(nodes[0]!, nodes, { timeoutMs: 60_000 });
