@@ -16,7 +16,10 @@ import {
   type NodeSet,
 } from '../helpers/cluster-fixtures.js';
 
-describe.each(MIXED_CASES)('failover in a mixed cluster: $name', ({ masters, replicas }) => {
+// The all-sim case is the lab's: six `redis-sim server` processes and a SIGKILL of a master process.
+const CASES = [...MIXED_CASES, { name: 'sim masters, sim replicas', masters: 'sim', replicas: 'sim' } as const];
+
+describe.each(CASES)('failover in a mixed cluster: $name', ({ masters, replicas }) => {
   let set: NodeSet;
   let nodes: readonly NodeProcess[];
 
@@ -91,7 +94,19 @@ describe.each(MIXED_CASES)('failover in a mixed cluster: $name', ({ masters, rep
       },
       { timeoutMs: 30_000, message: 'the cluster did not come back to ok' },
     );
-  }, 90_000);
+    // Restarted from its nodes.conf, the old master learns it lost its slots and follows the winner.
+    await victim.restart();
+    await waitFor(
+      async () => {
+        const mine = parseClusterNodes(String(await victim.run('CLUSTER', 'NODES'))).find((l) =>
+          l.flags.includes('myself'),
+        );
+        return mine !== undefined && mine.flags.includes('slave') && mine.master === replicaId;
+      },
+      { timeoutMs: 30_000, message: 'the restarted old master did not become a replica of the winner' },
+    );
+    await waitForClusterOk(nodes[0]!, nodes, { timeoutMs: 60_000 });
+  }, 150_000);
 });
 
 // --- internal ---
