@@ -14,7 +14,7 @@ import type {
   PublishMessage,
   UpdateMessage,
 } from './bus-message.js';
-import { MessageFlag0 } from './bus-message.js';
+import { busMessage, MessageFlag0 } from './bus-message.js';
 import { MessageType } from './cluster-state.js';
 import { NODE_NAME_LENGTH, SLOT_BITMAP_BYTES } from './constants.js';
 
@@ -120,7 +120,10 @@ export function encodeBusMessage(msg: BusMessage): Buffer {
   }
 }
 
-/** Decodes one whole frame (as BusReader delivers it) with clusterProcessPacket's acceptance rules; never throws. */
+/**
+ * Decodes one whole frame (as BusReader delivers it) with clusterProcessPacket's acceptance rules; never throws. The
+ * header's `myslots` is a view into `frame`, which must not be written afterwards.
+ */
 export function decodeBusMessage(frame: Buffer): BusMessage | DecodeFailure {
   const type = frame.length >= HeaderOffset.type + 2 ? frame.readUInt16BE(HeaderOffset.type) : null;
   if (frame.length < BUS_HEADER_LENGTH) return _fail('short-frame', type);
@@ -137,11 +140,10 @@ export function decodeBusMessage(frame: Buffer): BusMessage | DecodeFailure {
       return _decodePing(frame, header, type);
     case MessageType.FAIL:
       if (totlen !== data + NODE_NAME_LENGTH) return _fail('bad-length', type);
-      return {
-        ...header,
+      return busMessage<FailMessage>(header, {
         type,
         failing: frame.toString('latin1', data, data + NODE_NAME_LENGTH),
-      } satisfies FailMessage;
+      });
     case MessageType.PUBLISH:
     case MessageType.PUBLISHSHARD: {
       // clusterMsgDataPublish is 16 bytes with an 8-byte placeholder for the data: the bulk starts at data + 8.
@@ -150,44 +152,41 @@ export function decodeBusMessage(frame: Buffer): BusMessage | DecodeFailure {
       const messageLength = frame.readUInt32BE(data + 4);
       if (totlen !== data + 8 + channelLength + messageLength) return _fail('bad-length', type);
       const bulk = data + 8;
-      return {
-        ...header,
+      return busMessage<PublishMessage>(header, {
         type,
         channel: frame.toString('latin1', bulk, bulk + channelLength),
         message: frame.toString('latin1', bulk + channelLength, bulk + channelLength + messageLength),
-      } satisfies PublishMessage;
+      });
     }
     case MessageType.FAILOVER_AUTH_REQUEST:
     case MessageType.FAILOVER_AUTH_ACK:
     case MessageType.MFSTART:
       if (totlen !== data) return _fail('bad-length', type);
-      return { ...header, type } satisfies HeaderOnlyMessage;
+      return busMessage<HeaderOnlyMessage>(header, { type });
     case MessageType.UPDATE: {
       if (totlen !== BUS_MESSAGE_MAX_FIXED_LENGTH) return _fail('bad-length', type);
       const nameAt = data + 8;
       const slotsAt = nameAt + NODE_NAME_LENGTH;
-      return {
-        ...header,
+      return busMessage<UpdateMessage>(header, {
         type,
         update: {
           configEpoch: _readU64(frame, data),
           nodename: frame.toString('latin1', nameAt, nameAt + NODE_NAME_LENGTH),
-          slots: Uint8Array.from(frame.subarray(slotsAt, slotsAt + SLOT_BITMAP_BYTES)),
+          slots: new Uint8Array(frame.subarray(slotsAt, slotsAt + SLOT_BITMAP_BYTES)),
         },
-      } satisfies UpdateMessage;
+      });
     }
     case MessageType.MODULE: {
       // clusterMsgModule: module_id(8) len(4) type(1) and a 3-byte placeholder: the payload starts at data + 13.
       const payloadLength = frame.readUInt32BE(data + 8);
       if (totlen !== data + 13 + payloadLength) return _fail('bad-length', type);
-      return {
-        ...header,
+      return busMessage<ModuleMessage>(header, {
         type,
         // Redis sends the id in host order ("already endian adjusted"): little-endian on every platform it runs on.
         moduleId: frame.readBigUInt64LE(data),
         moduleType: frame.readUInt8(data + 12),
         payload: Buffer.from(frame.subarray(data + 13, data + 13 + payloadLength)),
-      } satisfies ModuleMessage;
+      });
     }
     default:
       return { failure: 'unknown-type', type, header };
@@ -220,8 +219,17 @@ function _fail(failure: DecodeFailureReason, type: number | null): DecodeFailure
 }
 
 /** A zeroed frame of `totlen` bytes with the header written (clusterBuildMessageHdr, with totlen and count set). */
-function _frameWithHeader(msg: BusHeader, type: number, totlen: number, count = 0, extensions = 0): Buffer {
-  const frame = Buffer.alloc(totlen);
+function _frameWithHeader(
+  msg: BusHeader,
+  type: number,
+  totlen: number,
+  count = 0,
+  extensions = 0,
+  mflags = msg.mflags,
+): Buffer {
+  // allocUnsafe + fill rather than alloc: a frame under 4 KiB (every PING with few gossip entries) then comes from
+  // Node's shared pool instead of getting an ArrayBuffer of its own, which is what made encoding costly.
+  const frame = Buffer.allocUnsafe(totlen).fill(0);
   frame.write(BUS_SIGNATURE, HeaderOffset.sig, 'latin1');
   frame.writeUInt32BE(totlen, HeaderOffset.totlen);
   frame.writeUInt16BE(BUS_PROTOCOL_VERSION, HeaderOffset.ver);
@@ -241,7 +249,7 @@ function _frameWithHeader(msg: BusHeader, type: number, totlen: number, count = 
   frame.writeUInt16BE(msg.cport, HeaderOffset.cport);
   frame.writeUInt16BE(msg.flags, HeaderOffset.flags);
   frame.writeUInt8(msg.state === 'ok' ? STATE_OK : STATE_FAIL, HeaderOffset.state);
-  frame.writeUInt8(msg.mflags & 0xff, HeaderOffset.mflags);
+  frame.writeUInt8(mflags & 0xff, HeaderOffset.mflags);
   return frame;
 }
 
@@ -254,11 +262,12 @@ function _encodePing(msg: PingMessage): Buffer {
   const extLength = hostname === null ? 0 : PING_EXT_HEADER_LENGTH + _align8(hostname.length + 1);
   const mflags = hostname === null ? msg.mflags : msg.mflags | MessageFlag0.EXT_DATA;
   const frame = _frameWithHeader(
-    { ...msg, mflags },
+    msg,
     msg.type,
     gossipEnd + extLength,
     msg.gossip.length,
     hostname === null ? 0 : 1,
+    mflags,
   );
   msg.gossip.forEach((entry, i) => _writeGossip(frame, HeaderOffset.data + i * GOSSIP_ENTRY_LENGTH, entry));
   if (hostname !== null) {
@@ -333,9 +342,10 @@ function _decodeHeader(frame: Buffer): BusHeader {
     configEpoch: _readU64(frame, HeaderOffset.configEpoch),
     offset: _readU64(frame, HeaderOffset.offset),
     sender: frame.toString('latin1', HeaderOffset.sender, HeaderOffset.sender + NODE_NAME_LENGTH),
-    myslots: Uint8Array.from(frame.subarray(HeaderOffset.myslots, HeaderOffset.myslots + SLOT_BITMAP_BYTES)),
+    // A view, not a copy: frames are never written after they arrive (BusReader owns its bytes).
+    myslots: new Uint8Array(frame.buffer, frame.byteOffset + HeaderOffset.myslots, SLOT_BITMAP_BYTES),
     // A master sends an all-NUL slaveof (CLUSTER_NODE_NULL_NAME).
-    slaveof: slaveof.every((b) => b === 0) ? null : slaveof.toString('latin1'),
+    slaveof: _allZero(slaveof) ? null : slaveof.toString('latin1'),
     myip: _readCString(frame, HeaderOffset.myip, HeaderOffset.myip + IP_FIELD_LENGTH),
     flags: frame.readUInt16BE(HeaderOffset.flags),
     state: frame.readUInt8(HeaderOffset.state) === STATE_OK ? 'ok' : 'fail',
@@ -378,7 +388,7 @@ function _decodePing(frame: Buffer, header: BusHeader, type: PingMessage['type']
       hostname = _readCString(frame, at + PING_EXT_HEADER_LENGTH, totlen);
     }
   }
-  return { ...header, type, gossip, hostname };
+  return busMessage<PingMessage>(header, { type, gossip, hostname });
 }
 
 function _readGossip(frame: Buffer, at: number): GossipEntry {
@@ -408,11 +418,27 @@ function _writeFixed(frame: Buffer, at: number, width: number, text: string): vo
 
 /** uint64 fields hold JS numbers: exact up to 2^53, as every epoch and offset in practice. */
 function _writeU64(frame: Buffer, at: number, value: number): void {
-  frame.writeBigUInt64BE(BigInt.asUintN(64, BigInt(Math.trunc(value))), at);
+  if (Number.isSafeInteger(value) && value >= 0) {
+    // The common case without a BigInt: the high and low 32-bit words.
+    frame.writeUInt32BE(Math.floor(value / _TWO_32), at);
+    frame.writeUInt32BE(value % _TWO_32, at + 4);
+  } else {
+    frame.writeBigUInt64BE(BigInt.asUintN(64, BigInt(Math.trunc(value))), at);
+  }
 }
 
+/** The value rounded to the nearest double, as Number(BigInt) would give it. */
 function _readU64(frame: Buffer, at: number): number {
-  return Number(frame.readBigUInt64BE(at));
+  return frame.readUInt32BE(at) * _TWO_32 + frame.readUInt32BE(at + 4);
+}
+
+/** 2^32, the weight of a uint64's high word. */
+const _TWO_32 = 0x1_0000_0000;
+
+/** Whether every byte is 0 (an all-NUL name field). */
+function _allZero(bytes: Uint8Array): boolean {
+  for (let i = 0; i < bytes.length; i++) if (bytes[i] !== 0) return false;
+  return true;
 }
 
 function _align8(size: number): number {

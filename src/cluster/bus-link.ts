@@ -5,6 +5,7 @@
 import type { Link, LinkCloseReason } from '../env/env.js';
 import type { BusLinkHandle, ClusterNode } from './cluster-node.js';
 import { BusReader } from './bus-reader.js';
+import type { LinkStats } from './cluster-views.js';
 
 /** What a link reports to the engine. */
 export interface BusLinkEvents {
@@ -15,7 +16,7 @@ export interface BusLinkEvents {
 }
 
 /** A bus link and its bookkeeping. */
-export class BusLink implements BusLinkHandle {
+export class BusLink implements BusLinkHandle, LinkStats {
   /** When the link was created (ms): the cron's link-reset rule reads its age. */
   readonly createdAt: number;
   /** The node this link belongs to: the target of an outbound link, or the sender of an inbound one once known. */
@@ -31,6 +32,8 @@ export class BusLink implements BusLinkHandle {
    */
   greeting: { readonly type: number; readonly at: number } | null = null;
   private readonly reader = new BusReader();
+  /** The modelled allocation of Redis's send buffer (an sds string): see write() and resizeSendBuffer(). */
+  private allocated = 0;
 
   constructor(
     readonly link: Link,
@@ -49,9 +52,46 @@ export class BusLink implements BusLinkHandle {
     };
   }
 
-  /** Queues bytes for the peer. */
+  /**
+   * Queues bytes for the peer. Redis appends every message to the link's send buffer first, growing it greedily as
+   * sdsMakeRoomFor does (double the needed size below 1 MB, else 1 MB more; allocator rounding is not modelled), so
+   * the allocation can exceed what is pending until the cron shrinks it.
+   */
   write(data: Buffer): void {
-    if (!this.freed) this.link.write(data);
+    if (this.freed) return;
+    const needed = this.link.bufferedBytes + data.length;
+    if (needed > this.allocated) this.allocated = needed < _MAX_PREALLOC ? needed * 2 : needed + _MAX_PREALLOC;
+    this.link.write(data);
+  }
+
+  /** Bytes written but not yet taken by the network (sdslen of the send buffer). */
+  get sendBufferUsed(): number {
+    return this.freed ? 0 : this.link.bufferedBytes;
+  }
+
+  /** The send buffer's allocation (sdsalloc), never below what is pending. */
+  get sendBufferAllocated(): number {
+    return this.freed ? 0 : Math.max(this.allocated, this.link.bufferedBytes);
+  }
+
+  /**
+   * What the link costs in memory (getClusterLinkMemUsage): the clusterLink struct (64 bytes on 64-bit builds), the
+   * send buffer's allocation and the receive buffer, counted at its usual 1 KB (RCVBUF_INIT_LEN; Redis grows it only
+   * while a larger message is being read).
+   */
+  get memoryUsage(): number {
+    return _LINK_STRUCT_BYTES + this.sendBufferAllocated + _RCVBUF_INIT_LEN;
+  }
+
+  /** `r`, plus `w` while output is pending (Redis installs the write handler only then). */
+  get linkEvents(): string {
+    return this.sendBufferUsed > 0 ? 'rw' : 'r';
+  }
+
+  /** Drops the spare allocation when more than four times what is pending (resizeClusterLinkBuffer, by the cron). */
+  resizeSendBuffer(): void {
+    const used = this.sendBufferUsed;
+    if (Math.floor((this.allocated - used) / 4) > used) this.allocated = used;
   }
 
   /** Closes the link without reporting it (freeClusterLink's socket side; the engine does the bookkeeping). */
@@ -77,3 +117,11 @@ export class BusLink implements BusLinkHandle {
     }
   }
 }
+
+/** sizeof(clusterLink) on a 64-bit build of Redis 7.0. */
+const _LINK_STRUCT_BYTES = 64;
+/** RCVBUF_INIT_LEN: the receive buffer a link starts with and returns to after each message. */
+const _RCVBUF_INIT_LEN = 1024;
+
+/** sds's SDS_MAX_PREALLOC: past 1 MB, a string grows by 1 MB at a time instead of doubling. */
+const _MAX_PREALLOC = 1024 * 1024;

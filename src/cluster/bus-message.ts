@@ -92,3 +92,11 @@ export interface ModuleMessage extends BusHeader {
 
 /** Any bus message. */
 export type BusMessage = PingMessage | FailMessage | PublishMessage | UpdateMessage | HeaderOnlyMessage | ModuleMessage;
+
+/**
+ * A message made of a header and the fields of its type. Object.assign rather than `{ ...header, type, ... }`: V8
+ * builds a spread followed by new properties on a slow path (microseconds each), and every bus message is built so.
+ */
+export function busMessage<M extends BusMessage>(header: BusHeader, body: Omit<M, keyof BusHeader>): M {
+  return Object.assign({}, header, body) as M;
+}

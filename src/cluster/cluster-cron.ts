@@ -21,8 +21,17 @@ export function clusterCron(cluster: Cluster): void {
 
   const handshakeTimeout = Math.max(timeout, 1000);
   cluster.statsPfailNodes = 0;
+  cluster.linksMemory = 0;
   for (const node of [...state.nodes.values()]) {
     if (state.lookup(node.name) !== node) continue;
+    // Shrink the send buffers first, so only links still over the limit are freed; a freed outbound link is
+    // reconnected just below, in the same tick.
+    for (const link of [node.link, node.inboundLink] as (BusLink | null)[]) {
+      if (link === null) continue;
+      link.resizeSendBuffer();
+      _freeLinkOverBufferLimit(cluster, link);
+      if (!link.freed) cluster.linksMemory += link.memoryUsage;
+    }
     if ((node.flags & (NodeFlag.MYSELF | NodeFlag.NOADDR)) !== 0) continue;
     if (node.timedOut) cluster.statsPfailNodes++;
     if (node.inHandshake && now - node.createdAt > handshakeTimeout) {
@@ -112,6 +121,20 @@ export function clusterCron(cluster: Cluster): void {
 }
 
 // --- internal ---
+
+/** Frees a link whose send buffer outgrew cluster-link-sendbuf-limit, and counts it (freeClusterLinkOnBufferLimitReached). */
+function _freeLinkOverBufferLimit(cluster: Cluster, link: BusLink): void {
+  const limit = cluster.node.config.getNumber('cluster-link-sendbuf-limit');
+  const allocated = link.sendBufferAllocated;
+  if (limit === 0 || allocated <= limit) return;
+  const direction = link.inbound ? 'from' : 'to';
+  cluster.log(
+    'warning',
+    `Freeing cluster link(${direction} node ${link.node?.name ?? ''}, used memory: ${allocated}) due to exceeding send buffer memory limit.`,
+  );
+  cluster.freeLink(link);
+  cluster.state.linksBufferLimitExceeded++;
+}
 
 /** Keeps my hostname equal to cluster-announce-hostname (clusterUpdateMyselfHostname; no save of its own). */
 function _updateMyselfHostname(cluster: Cluster): void {

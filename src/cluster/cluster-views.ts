@@ -43,10 +43,19 @@ const FLAG_WORDS: readonly (readonly [number, string])[] = [
 
 /** The comma-joined flag words of a node, or `noflags` (representClusterNodeFlags). */
 export function describeFlags(flags: number): string {
-  const words: string[] = [];
-  for (const [bit, word] of FLAG_WORDS) if ((flags & bit) !== 0) words.push(word);
-  return words.length === 0 ? 'noflags' : words.join(',');
+  // Every node line needs this, and a cluster only ever shows a handful of flag combinations: remember them.
+  let text = _flagTexts.get(flags);
+  if (text === undefined) {
+    const words: string[] = [];
+    for (const [bit, word] of FLAG_WORDS) if ((flags & bit) !== 0) words.push(word);
+    text = words.length === 0 ? 'noflags' : words.join(',');
+    _flagTexts.set(flags, text);
+  }
+  return text;
 }
+
+/** describeFlags' results by flags value. */
+const _flagTexts = new Map<number, string>();
 
 /**
  * One CLUSTER NODES line without its `\n` (clusterGenNodeDescription). `forConfig` marks the nodes.conf use; without
@@ -177,9 +186,11 @@ function _nodeLine(state: ClusterState, node: ClusterNode, runs: readonly (reado
   line += ` ${pingSent} ${node.pongReceived} ${epoch} ${linked}`;
   for (const [start, end] of runs) line += start === end ? ` ${start}` : ` ${start}-${end}`;
   if (node === state.myself) {
+    const migratingTo = state.migratingTo;
+    const importingFrom = state.importingFrom;
     for (let slot = 0; slot < SLOT_COUNT; slot++) {
-      const to = state.migratingTo[slot];
-      const from = state.importingFrom[slot];
+      const to = migratingTo[slot];
+      const from = importingFrom[slot];
       if (to !== null && to !== undefined) line += ` [${slot}->-${to.name}]`;
       else if (from !== null && from !== undefined) line += ` [${slot}-<-${from.name}]`;
     }
@@ -216,15 +227,17 @@ function _runsByOwner(state: ClusterState): Map<ClusterNode, [number, number][]>
 
 /** Calls `visit` for each maximal run of slots with the same (non-null) owner, in slot order. */
 function _forEachOwnerRun(state: ClusterState, visit: (owner: ClusterNode, start: number, end: number) => void): void {
+  const slots = state.slots;
   let owner: ClusterNode | null = null;
   let start = 0;
-  for (let slot = 0; slot <= SLOT_COUNT; slot++) {
-    const current = slot < SLOT_COUNT ? (state.slots[slot] ?? null) : null;
+  for (let slot = 0; slot < SLOT_COUNT; slot++) {
+    const current = slots[slot] ?? null;
     if (current === owner) continue;
     if (owner !== null) visit(owner, start, slot - 1);
     owner = current;
     start = slot;
   }
+  if (owner !== null) visit(owner, start, SLOT_COUNT - 1);
 }
 
 /** isReplicaAvailable: not failed, and it has replicated something. */

@@ -9,7 +9,14 @@ import { randomHex } from '../env/env.js';
 import type { RedisNode } from '../node/node.js';
 import { decodeBusMessage, encodeBusMessage, isDecodeFailure } from './bus-codec.js';
 import { BusLink, type BusLinkEvents } from './bus-link.js';
-import type { BusHeader, BusMessage, PublishMessage } from './bus-message.js';
+import {
+  busMessage,
+  type BusHeader,
+  type BusMessage,
+  type FailMessage,
+  type PublishMessage,
+  type UpdateMessage,
+} from './bus-message.js';
 import { clusterCron } from './cluster-cron.js';
 import { ClusterNode } from './cluster-node.js';
 import { ClusterState, MESSAGE_TYPE_COUNT, MESSAGE_TYPE_NAMES, MessageType } from './cluster-state.js';
@@ -57,6 +64,8 @@ export class Cluster {
   readonly ownerNotClaiming = new Uint8Array(SLOT_BITMAP_BYTES);
   /** engine: PFAIL nodes counted by the last cron run (stats_pfail_nodes); they are all gossiped. */
   statsPfailNodes = 0;
+  /** engine: the memory of every bus link, as the last cron run summed it (stat_cluster_links_memory). */
+  linksMemory = 0;
   /** engine: clusterCron runs so far. */
   cronIteration = 0;
   /** engine: clusterUpdateState's timers (first_call_time, among_minority_time). */
@@ -271,13 +280,13 @@ export class Cluster {
   /** Sends PUBLISH (or PUBLISHSHARD to my shard) over the bus (clusterPropagatePublish). */
   propagatePublish(channel: string, message: string, shard: boolean): void {
     if (!shard) {
-      this.broadcast({ ...this.header(), type: MessageType.PUBLISH, channel, message });
+      this.broadcast(busMessage<PublishMessage>(this.header(), { type: MessageType.PUBLISH, channel, message }));
       return;
     }
     const me = this.state.myself;
     const primary = me.isMaster ? me : me.master;
     if (primary === null) return;
-    const msg: PublishMessage = { ...this.header(), type: MessageType.PUBLISHSHARD, channel, message };
+    const msg = busMessage<PublishMessage>(this.header(), { type: MessageType.PUBLISHSHARD, channel, message });
     for (const n of [primary, ...primary.replicas]) if (n !== me) this.sendMessage(n.link as BusLink | null, msg);
   }
 
@@ -340,7 +349,8 @@ export class Cluster {
       configEpoch: master.configEpoch,
       offset: this._replicationOffset(),
       sender: me.name,
-      myslots: Uint8Array.from(master.slots),
+      // The live bitmap, not a copy: every caller encodes the message before anything can change the slots.
+      myslots: master.slots,
       slaveof: me.master !== null ? me.master.name : null,
       myip: announceIp,
       flags: me.flags & 0xffff,
@@ -384,19 +394,21 @@ export class Cluster {
 
   /** engine: broadcasts FAIL about a node (clusterSendFail). */
   sendFail(name: string): void {
-    this.broadcast({ ...this.header(), type: MessageType.FAIL, failing: name });
+    this.broadcast(busMessage<FailMessage>(this.header(), { type: MessageType.FAIL, failing: name }));
   }
 
   /** engine: tells a node that `about` serves its slots at its configEpoch (clusterSendUpdate). */
   sendUpdate(link: BusLink | null, about: ClusterNode): void {
     if (link === null) return;
-    const slots = Uint8Array.from(about.slots);
+    const slots = about.slots.slice();
     for (let i = 0; i < slots.length; i++) slots[i]! &= ~this.ownerNotClaiming[i]!;
-    this.sendMessage(link, {
-      ...this.header(),
-      type: MessageType.UPDATE,
-      update: { configEpoch: about.configEpoch, nodename: about.name, slots },
-    });
+    this.sendMessage(
+      link,
+      busMessage<UpdateMessage>(this.header(), {
+        type: MessageType.UPDATE,
+        update: { configEpoch: about.configEpoch, nodename: about.name, slots },
+      }),
+    );
   }
 
   /** engine: opens the outbound link to a node and greets it with PING or MEET (clusterNodeCronHandleReconnect). */

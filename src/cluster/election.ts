@@ -3,8 +3,8 @@
 // over slots some owner holds with a newer configEpoch. The replica's own election is a later piece.
 
 import type { BusLink } from './bus-link.js';
-import type { BusHeader } from './bus-message.js';
-import { MessageFlag0 } from './bus-message.js';
+import type { BusHeader, HeaderOnlyMessage } from './bus-message.js';
+import { busMessage, MessageFlag0 } from './bus-message.js';
 import type { Cluster } from './cluster.js';
 import { ClusterTodo } from './cluster.js';
 import type { ClusterNode } from './cluster-node.js';
@@ -52,6 +52,7 @@ export function sendFailoverAuthIfNeeded(cluster: Cluster, node: ClusterNode, re
   state.lastVoteEpoch = state.currentEpoch;
   master.votedTime = cluster.now();
   cluster.todo(ClusterTodo.SAVE_CONFIG | ClusterTodo.FSYNC_CONFIG);
-  cluster.sendMessage(node.link as BusLink | null, { ...cluster.header(), type: MessageType.FAILOVER_AUTH_ACK });
+  const ack = busMessage<HeaderOnlyMessage>(cluster.header(), { type: MessageType.FAILOVER_AUTH_ACK });
+  cluster.sendMessage(node.link as BusLink | null, ack);
   cluster.log('warning', `Failover auth granted to ${node.name} for epoch ${state.currentEpoch}`);
 }

@@ -4,7 +4,7 @@
 // (clusterHandleSlaveFailover, clusterGetSlaveRank, clusterRequestFailoverAuth, clusterFailoverReplaceYourMaster,
 // clusterLogCantFailover). The masters' side of the vote is election.ts; manual failover is manual-failover.ts.
 
-import { MessageFlag0 } from './bus-message.js';
+import { busMessage, MessageFlag0, type HeaderOnlyMessage } from './bus-message.js';
 import type { Cluster } from './cluster.js';
 import { ClusterTodo } from './cluster.js';
 import type { ClusterNode } from './cluster-node.js';
@@ -165,7 +165,7 @@ export function replicaRank(cluster: Cluster): number {
 export function requestFailoverAuth(cluster: Cluster): void {
   const header = cluster.header();
   if (cluster.manualFailover.end !== 0) header.mflags |= MessageFlag0.FORCEACK;
-  cluster.broadcast({ ...header, type: MessageType.FAILOVER_AUTH_REQUEST });
+  cluster.broadcast(busMessage<HeaderOnlyMessage>(header, { type: MessageType.FAILOVER_AUTH_REQUEST }));
 }
 
 /**

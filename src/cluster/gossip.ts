@@ -3,7 +3,7 @@
 // masters, fresher pong times, new addresses of failing nodes, and nodes it did not know.
 
 import type { BusLink } from './bus-link.js';
-import type { GossipEntry, PingMessage } from './bus-message.js';
+import { busMessage, type GossipEntry, type PingMessage } from './bus-message.js';
 import type { Cluster } from './cluster.js';
 import { ClusterNode } from './cluster-node.js';
 import { MessageType } from './cluster-state.js';
@@ -58,7 +58,7 @@ export function buildPing(
   }
 
   const hostname = state.myself.hostname;
-  return { ...header, type, gossip, hostname: hostname === '' ? null : hostname };
+  return busMessage<PingMessage>(header, { type, gossip, hostname: hostname === '' ? null : hostname });
 }
 
 /** One node as a gossip entry; times travel in seconds (clusterSetGossipEntry). */

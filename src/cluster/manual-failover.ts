@@ -6,8 +6,8 @@
 // manualFailoverCheckTimeout, clusterHandleManualFailover, the MFSTART and PAUSED branches of clusterProcessPacket).
 
 import type { BusLink } from './bus-link.js';
-import type { BusHeader } from './bus-message.js';
-import { MessageFlag0 } from './bus-message.js';
+import type { BusHeader, HeaderOnlyMessage } from './bus-message.js';
+import { busMessage, MessageFlag0 } from './bus-message.js';
 import type { Cluster } from './cluster.js';
 import { ClusterTodo } from './cluster.js';
 import type { ClusterNode } from './cluster-node.js';
@@ -59,8 +59,10 @@ export function startManualFailover(cluster: Cluster, mode: ManualFailoverMode):
   } else {
     cluster.log('warning', 'Manual failover user request accepted.');
     const master = cluster.state.myself.master;
-    if (master !== null)
-      cluster.sendMessage(master.link as BusLink | null, { ...cluster.header(), type: MessageType.MFSTART });
+    if (master !== null) {
+      const start = busMessage<HeaderOnlyMessage>(cluster.header(), { type: MessageType.MFSTART });
+      cluster.sendMessage(master.link as BusLink | null, start);
+    }
   }
 }
 

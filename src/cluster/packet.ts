@@ -297,7 +297,6 @@ function _handleConfigEpochCollision(cluster: Cluster, sender: ClusterNode): voi
 }
 
 function _sameBitmap(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
+  // A Buffer view compares with memcmp, many times faster than a byte loop over 2048 bytes for every message.
+  return Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(b);
 }

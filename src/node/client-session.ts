@@ -212,8 +212,12 @@ export class ClientSession {
   /** Writes bytes as they are, after the replies queued so far (a replica's PSYNC answer, RDB and stream). */
   writeRaw(data: Buffer): void {
     if (this.closed) return;
-    this.out.writeBytes(data);
-    const all = this.out.take();
+    // Nothing queued before it: the bytes go as they are, without a copy (an RDB payload can be large).
+    let all = data;
+    if (this.out.size > 0) {
+      this.out.writeBytes(data);
+      all = this.out.take();
+    }
     this.outputBytes += all.length;
     this.node.replication.stats.netOutputBytes += all.length;
     this.connection?.write(all);

@@ -205,6 +205,28 @@ export class Database {
     return created;
   }
 
+  /**
+   * Adds a key read from an RDB payload, with its absolute expiry or 0 (dbAddRDBLoad): no keyspace event and no
+   * modified-key signal, as loading replaces the whole dataset. A key already held is overwritten as by `set`.
+   */
+  load(key: string, value: Value, expiresAt: number | bigint): void {
+    if (this.entries.has(key)) {
+      this.set(key, value);
+      if (expiresAt !== 0) this.setExpiry(key, expiresAt);
+      return;
+    }
+    const created = new Entry(value, this.nextSeq++, this.hooks.now());
+    this.entries.set(key, created);
+    this.slotKeys?.add(key);
+    this.order.push(key);
+    this.orderSeq.push(created.seq);
+    if (expiresAt === 0) return;
+    const rounded = Number(expiresAt);
+    created.expiresAt = rounded;
+    if (typeof expiresAt === 'bigint' && !Number.isSafeInteger(rounded)) created.expiresAtExact = expiresAt;
+    this.volatile.add(key);
+  }
+
   /** Deletes a key; returns whether it existed (and was live). */
   delete(key: string): boolean {
     if (this.lookup(key) === undefined) return false;

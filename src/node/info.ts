@@ -150,7 +150,8 @@ function _clientsSection(node: RedisNode): string {
   return _section('Clients', [
     // Replicas are not counted as clients (listLength(server.clients) - listLength(server.slaves)).
     ['connected_clients', node.clients.size - node.replication.master.replicas.length],
-    ['cluster_connections', 0],
+    // Two bus links per known node other than myself (getClusterConnectionsCount), whether they are up or not.
+    ['cluster_connections', node.cluster === null ? 0 : (node.cluster.state.nodes.size - 1) * 2],
     ['maxclients', node.config.getNumber('maxclients')],
     ['client_recent_max_input_buffer', maxInput],
     ['client_recent_max_output_buffer', 0],
@@ -230,7 +231,7 @@ function _memorySection(node: RedisNode): string {
     ['mem_total_replication_buffers', 0],
     ['mem_clients_slaves', 0],
     ['mem_clients_normal', clientsMemory],
-    ['mem_cluster_links', 0],
+    ['mem_cluster_links', node.cluster?.linksMemory ?? 0],
     ['mem_aof_buffer', 0],
     ['mem_allocator', 'jemalloc-5.3.0'],
     ['active_defrag_running', 0],

@@ -1,5 +1,6 @@
-// The control port of a hosted cluster (`redis-sim cluster`): a loopback-only RESP listener whose `SIM …` commands
-// apply the shared fault vocabulary (src/sim/faults.ts) to the nodes of this process, named by their client ports.
+// The control port of a hosted cluster or Sentinel group (`redis-sim cluster`, `redis-sim sentinel`): a loopback-only
+// RESP listener whose `SIM …` commands apply the shared fault vocabulary (src/sim/faults.ts) to the nodes of this
+// process, named by their client ports.
 // Any RESP client can drive it (`redis-cli -p <control-port> SIM NODES`); `redis-sim ctl` is its command-line front.
 
 import { createServer, type Server, type Socket } from 'node:net';
@@ -12,7 +13,7 @@ import { OK, PONG, array, bulk, bulkArray, error, simple, type Reply } from '../
 import { FaultError, applyFault, describeFault, type Fault, type FaultTarget } from '../sim/faults.js';
 import type { HostedNode } from './cluster-host.js';
 
-/** What the control port drives: the nodes it lists and the faults it applies (a ClusterHost). */
+/** What the control port drives: the nodes it lists and the faults it applies (a ClusterHost, a SentinelHost). */
 export interface ControlTarget {
   readonly members: readonly HostedNode[];
   readonly faults: FaultTarget<number, Promise<void>>;
@@ -50,7 +51,7 @@ export const SIM_HELP: readonly string[] = [
   'KILL <port>',
   '    Kill the node at once, as SIGKILL would: no save, its links drop.',
   'RESTART <port>',
-  '    Start a killed or shut down node again from its nodes.conf and data files.',
+  '    Start a killed or shut down node again from its files (nodes.conf or config file, data).',
   'PAUSE <port> [<ms>]',
   '    Freeze the node (no timers, nothing read), like SIGSTOP; for <ms> milliseconds when given.',
   'RESUME <port>',
@@ -135,15 +136,26 @@ export async function runControlCommand(
   }
 }
 
-/** One SIM NODES line: `port=30001 bus=40001 id=… role=master slots=5461 state=running`. */
+/**
+ * One SIM NODES line: `port=30001 bus=40001 id=… role=master slots=5461 state=running` for a cluster node; outside a
+ * cluster `port=6380 bus=- id=<run id> role=replica master=6379 state=running`, and `role=sentinel` with the Sentinel's
+ * ID for a Sentinel.
+ */
 export function describeNode(m: HostedNode): string {
-  const myself = m.server.node.cluster?.state.myself;
-  const master = myself?.master ?? null;
-  const role = myself === undefined ? 'master' : myself.isReplica ? 'replica' : 'master';
+  const node = m.server.node;
   const state = m.state === 'running' && m.paused ? 'paused' : m.state;
+  if (node.sentinel !== null) return `port=${m.port} bus=- id=${node.sentinel.myid} role=sentinel state=${state}`;
+  if (node.cluster === null) {
+    const replication = node.replication;
+    const role = replication.masterHost === null ? 'role=master' : `role=replica master=${replication.masterPort}`;
+    return `port=${m.port} bus=- id=${node.runId} ${role} state=${state}`;
+  }
+  const myself = node.cluster.state.myself;
+  const master = myself.master;
+  const role = myself.isReplica ? 'replica' : 'master';
   return (
-    `port=${m.port} bus=${m.busPort ?? '-'} id=${myself?.name ?? '-'} role=${role}` +
-    (role === 'replica' ? ` master=${master?.port || master?.name || '-'}` : ` slots=${myself?.numSlots ?? 0}`) +
+    `port=${m.port} bus=${m.busPort ?? '-'} id=${myself.name} role=${role}` +
+    (role === 'replica' ? ` master=${master?.port || master?.name || '-'}` : ` slots=${myself.numSlots}`) +
     ` state=${state}`
   );
 }

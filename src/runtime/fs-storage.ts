@@ -3,6 +3,7 @@
 import {
   appendFileSync,
   closeSync,
+  constants,
   existsSync,
   fsyncSync,
   ftruncateSync,
@@ -42,8 +43,7 @@ export class FsStorage implements Storage {
 
   overwrite(name: string, data: Buffer, durable: boolean): void {
     const path = join(this.dir, name);
-    mkdirSync(dirname(path), { recursive: true });
-    const fd = openSync(path, existsSync(path) ? 'r+' : 'w');
+    const fd = _openCreating(path, constants.O_WRONLY | constants.O_CREAT);
     try {
       writeSync(fd, data, 0, data.length, 0);
       ftruncateSync(fd, data.length);
@@ -76,5 +76,19 @@ export class FsStorage implements Storage {
 
   exists(name: string): boolean {
     return existsSync(join(this.dir, name));
+  }
+}
+
+/**
+ * Opens `path` with `flags`, creating its directory when it is missing. One system call in the usual case: nodes.conf
+ * is rewritten after most cluster changes, and clusterSaveConfig itself only opens the file.
+ */
+function _openCreating(path: string, flags: number): number {
+  try {
+    return openSync(path, flags);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    mkdirSync(dirname(path), { recursive: true });
+    return openSync(path, flags);
   }
 }

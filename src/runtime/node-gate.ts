@@ -105,6 +105,9 @@ export class NodeGate {
       get closed() {
         return inner.closed;
       },
+      get bufferedBytes() {
+        return inner.bufferedBytes;
+      },
       onData: null,
       onClose: null,
     };
@@ -155,6 +158,14 @@ class _ShapedLink implements Link {
 
   get closed(): boolean {
     return this.closedNow;
+  }
+
+  /** Bytes still held by the shaping queue (delay or partition) plus what the socket holds. */
+  get bufferedBytes(): number {
+    if (this.closedNow) return 0;
+    let queued = 0;
+    for (const item of this.out) if ('data' in item) queued += item.data.length;
+    return queued + this.inner.bufferedBytes;
   }
 
   write(data: Buffer): void {

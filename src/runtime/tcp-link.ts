@@ -75,7 +75,7 @@ export function linkFor(socket: Socket, established: boolean): Link {
   let refused = false;
   const link: Link = {
     write(data) {
-      if (!closed && !socket.destroyed) socket.write(data);
+      if (!closed && !socket.destroyed) writeCoalesced(socket, data, true);
     },
     close() {
       if (closed) return;
@@ -99,6 +99,10 @@ export function linkFor(socket: Socket, established: boolean): Link {
     get closed() {
       return closed;
     },
+    get bufferedBytes() {
+      // Node's writable queue, including writes made before the connection is up; the kernel's buffer is not counted.
+      return closed || socket.destroyed ? 0 : socket.writableLength;
+    },
     onData: null,
     onClose: null,
   };
@@ -118,6 +122,26 @@ export function linkFor(socket: Socket, established: boolean): Link {
     link.onClose?.(reason);
   });
   return link;
+}
+
+/**
+ * Writes through a cork, so what is written to a socket in one go leaves in one system call, as Redis appends output
+ * to a buffer and writes it once per event-loop iteration and builds MIGRATE's whole pipeline before writing. A
+ * client's replies leave when the current tick ends (handleClientsWithPendingWrites in beforeSleep); a link's output
+ * (`afterIo`) once this round of I/O callbacks is over, as the bus link's write handler fires after beforeSleep has
+ * sent the replies: a node that answers CLUSTER SETSLOT and broadcasts a PONG sends the reply first.
+ */
+export function writeCoalesced(socket: Socket, data: Buffer | string, afterIo = false): void {
+  if (socket.writableCorked === 0) {
+    socket.cork();
+    if (afterIo) setImmediate(_uncork, socket);
+    else process.nextTick(_uncork, socket);
+  }
+  socket.write(data);
+}
+
+function _uncork(socket: Socket): void {
+  socket.uncork();
 }
 
 /** Strips the IPv4-mapped IPv6 prefix Node reports for dual-stack sockets. */

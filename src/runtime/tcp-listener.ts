@@ -4,7 +4,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import type { Connection } from '../node/connection.js';
 import type { RedisNode } from '../node/node.js';
 import type { ClientSession } from '../node/client-session.js';
-import { stripMappedPrefix } from './tcp-link.js';
+import { stripMappedPrefix, writeCoalesced } from './tcp-link.js';
 
 /** A listening socket bound to one node. */
 export interface TcpListener {
@@ -73,7 +73,7 @@ function _connectionFor(socket: Socket): Connection {
   const ip = stripMappedPrefix(socket.remoteAddress);
   return {
     write: (data) => {
-      if (!socket.destroyed) socket.write(data);
+      if (!socket.destroyed) writeCoalesced(socket, data);
     },
     close: () => socket.end(),
     remoteAddress: remote,

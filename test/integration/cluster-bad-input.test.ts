@@ -673,6 +673,8 @@ interface StartOutcome {
   readonly signal: NodeJS.Signals | null;
   /** The log lines' messages (after "pid:role date time level "). */
   readonly messages: readonly string[];
+  /** Everything printed on stdout and stderr. */
+  readonly output: string;
 }
 
 /** Starts a cluster-enabled server on `nodesConf` and waits for it to exit (or kills it after it answers PING). */
@@ -711,7 +713,7 @@ async function startOn(kind: Kind, nodesConf: string): Promise<StartOutcome & { 
       .split('\n')
       .map((l) => /^\d+:[CMSX] \d\d \w{3} \d{4} [\d:.]+ [.\-*#] (.*)$/.exec(l)?.[1])
       .filter((m): m is string => m !== undefined);
-    return { ...ended, messages, started };
+    return { ...ended, messages, output, started };
   } finally {
     cleanup();
   }
@@ -759,6 +761,8 @@ describe('malformed nodes.conf, redis-sim against Redis 7.0.15', () => {
       });
       expect(simOutcome.messages).toContain(line);
       expect(simOutcome.messages.at(-1)).toBe(realOutcome.messages.at(-1));
+      // Like Redis, nothing follows the log line: no redis-sim error line of our own.
+      expect(simOutcome.output).not.toMatch(/^redis-sim:/m);
     });
   }
 

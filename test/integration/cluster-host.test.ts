@@ -178,13 +178,15 @@ describe('redis-sim server in cluster mode (in-process CLI)', () => {
     return { code, stdout, stderr };
   }
 
-  it('a corrupted nodes.conf: one line, exit code 1, nothing left behind', async () => {
+  it('a corrupted nodes.conf: only the Redis log line, exit code 1, nothing left behind', async () => {
     const { dir, cleanup } = tempDir();
     writeFileSync(join(dir, 'nodes.conf'), 'garbage line here\n');
     const port = await freePort();
     const result = await cli(['server', '--port', String(port), '--cluster-enabled', 'yes', '--dir', dir], dir);
     expect(result.code).toBe(1);
-    expect(result.stderr).toBe('redis-sim: Unrecoverable error: corrupted cluster config file.\n');
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toMatch(/^\d+:M .* # Unrecoverable error: corrupted cluster config file\.\n$/m);
+    expect(result.stdout).not.toContain('redis-sim:');
     expect(await refused(port)).toBe(true);
     expect(existsSync(join(dir, 'nodes.conf.lock'))).toBe(false);
     cleanup();

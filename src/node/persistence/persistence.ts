@@ -579,9 +579,7 @@ export class Persistence {
           expired++;
           return;
         }
-        const db = node.databases[dbId]!;
-        db.set(key, value);
-        if (expiresAt !== 0) db.setExpiry(key, exactExpiresAt ?? expiresAt);
+        node.databases[dbId]!.load(key, value, exactExpiresAt ?? expiresAt);
         loaded++;
       },
       {

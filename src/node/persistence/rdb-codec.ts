@@ -124,7 +124,9 @@ export class RdbWriter {
 
   /** A copy of everything written. */
   toBuffer(): Buffer {
-    return Buffer.from(this.buf.subarray(0, this.pos));
+    const out = Buffer.allocUnsafe(this.pos);
+    this.buf.copy(out, 0, 0, this.pos);
+    return out;
   }
 
   /** The bytes written so far, sharing memory with the writer (valid until the next write). */
@@ -226,7 +228,12 @@ export class RdbReader {
   /** A string in any of its encodings, as a latin1 JS string (rdbGenericLoadStringObject). */
   string(): string {
     const { encoded, value } = this.lengthOrEncoding();
-    if (!encoded) return this.bytes(value).toString('latin1');
+    if (!encoded) {
+      const start = this.pos;
+      if (start + value > this.data.length) throw _eof();
+      this.pos += value;
+      return this.data.toString('latin1', start, this.pos);
+    }
     switch (value) {
       case 0:
         return String(this.bytes(1).readInt8(0));

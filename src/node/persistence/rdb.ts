@@ -90,7 +90,8 @@ export function encodeRdb(databases: readonly Database[], options: RdbSaveOption
     crc64WriteLE(state, trailer, 0);
   }
   w.bytes(trailer);
-  return w.toBuffer();
+  // The writer is done with: its bytes are handed over without another copy of the whole file.
+  return w.view();
 }
 
 /** Reads an RDB file starting at `start`, handing every key to `onKey` (rdbLoadRio). Throws RdbFormatError. */
