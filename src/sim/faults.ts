@@ -13,7 +13,8 @@ export type Fault<Ref = string> =
   | { readonly kind: 'pause'; readonly node: Ref; readonly ms?: number }
   | { readonly kind: 'resume'; readonly node: Ref }
   | { readonly kind: 'partition'; readonly groups: readonly (readonly Ref[])[] }
-  | { readonly kind: 'heal' }
+  /** Heals every partition, or with `groups` only the cuts between those groups (undoing that one partition). */
+  | { readonly kind: 'heal'; readonly groups?: readonly (readonly Ref[])[] }
   | { readonly kind: 'latency'; readonly ms: number; readonly node?: Ref };
 
 /**
@@ -32,8 +33,8 @@ export interface FaultTarget<Ref = string, Done = void> {
   resume(node: Ref): Done;
   /** Cuts every node of each group off from every node of the other groups; unlisted nodes stay reachable. */
   partition(groups: readonly (readonly Ref[])[]): Done;
-  /** Heals every partition. */
-  heal(): Done;
+  /** Heals every partition, or only the cuts between `groups` (other partitions stay). */
+  heal(groups?: readonly (readonly Ref[])[]): Done;
   /** Sets the one-way delay of links between nodes: all of them, or only those of `node`. 0 removes it. */
   latency(ms: number, node?: Ref): Done;
 }
@@ -57,7 +58,7 @@ export function applyFault<Ref, Done>(target: FaultTarget<Ref, Done>, fault: Fau
     case 'partition':
       return target.partition(fault.groups);
     case 'heal':
-      return target.heal();
+      return target.heal(fault.groups);
     case 'latency':
       return target.latency(fault.ms, fault.node);
   }
@@ -75,7 +76,9 @@ export function describeFault<Ref>(fault: Fault<Ref>): string {
     case 'partition':
       return `partition ${fault.groups.map((g) => g.map(String).join(' ')).join(' | ')}`;
     case 'heal':
-      return 'heal';
+      return fault.groups === undefined
+        ? 'heal'
+        : `heal ${fault.groups.map((g) => g.map(String).join(' ')).join(' | ')}`;
     case 'latency':
       return `latency ${fault.ms}${fault.node === undefined ? '' : ` ${String(fault.node)}`}`;
   }
@@ -160,9 +163,13 @@ export class SimulationFaults implements FaultTarget<string, void> {
       for (let j = i + 1; j < groups.length; j++) this.sim.partition(groups[i]!, groups[j]!);
   }
 
-  /** Heals every partition. */
-  heal(): void {
-    this.sim.heal();
+  /** Heals every partition, or the cuts between `groups` pairwise (Simulation.heal for each pair of groups). */
+  heal(groups?: readonly (readonly string[])[]): void {
+    if (groups === undefined) return this.sim.heal();
+    checkPartitionGroups(groups);
+    for (const group of groups) for (const node of group) this._node(node);
+    for (let i = 0; i < groups.length; i++)
+      for (let j = i + 1; j < groups.length; j++) this.sim.heal(groups[i]!, groups[j]!);
   }
 
   /** Sets a fixed one-way latency between every pair of nodes, or between `node` and every other node. */

@@ -1,7 +1,7 @@
 // Binds the Env interface to the simulation runtime: the virtual clock and queue, a seeded stream, in-memory storage,
 // and the shared event log. Every node in a simulation gets its own Env over the same queue and log.
 
-import type { Env, LogLevel, Network, Storage } from '../env/env.js';
+import type { Env, LogLevel, Network, ProcessRunner, Storage } from '../env/env.js';
 import type { EventLog } from './event-log.js';
 import type { EventQueue } from './event-queue.js';
 import { MemoryStorage } from './memory-storage.js';
@@ -28,6 +28,8 @@ export interface SimEnvOptions {
   pid?: number;
   /** The node's config file, kept in memory (CONFIG REWRITE updates `text`); none when omitted. */
   configFile?: { readonly path: string; text: string | null };
+  /** Simulated external programs (Sentinel scripts); none is executable when omitted. */
+  processes?: ProcessRunner;
 }
 
 /** Creates the Env a simulated node runs against. */
@@ -48,6 +50,7 @@ export function createSimEnv(opts: SimEnvOptions): Env {
       if (opts.configFile === undefined) throw new Error('No such file or directory');
       opts.configFile.text = text;
     },
+    ...(opts.processes === undefined ? {} : { processes: opts.processes }),
   };
 }
 

@@ -51,7 +51,16 @@ export interface SimNetworkOptions {
   log?: EventLog;
   /** Latency of links with no pair-specific setting; DEFAULT_LATENCY when omitted. */
   latency?: Latency;
+  /**
+   * How many undelivered bytes one direction of a link holds in the kernels (sender's send buffer plus receiver's
+   * receive buffer) before further writes pile up in the writer's own process (`Link.bufferedBytes`);
+   * DEFAULT_SOCKET_BUFFER_BYTES when omitted.
+   */
+  socketBufferBytes?: number;
 }
+
+/** Linux's default TCP send plus receive buffer sizes (tcp_wmem[1] + tcp_rmem[1]): 16 KiB + 128 KiB. */
+export const DEFAULT_SOCKET_BUFFER_BYTES = 16384 + 131072;
 
 /** A set of endpoints joined by in-memory links, with fault injection. */
 export class SimNetwork {
@@ -67,10 +76,12 @@ export class SimNetwork {
   private readonly dropRates = new Map<string, number>();
   private defaultLatency: Latency;
   private defaultDropRate = 0;
+  private readonly socketBufferBytes: number;
   private nextPort = _EPHEMERAL_MIN;
   private readonly ops: _EndOps = {
     write: (end, data) => this._write(end, data),
     close: (end) => this._closeLocal(end),
+    buffered: (end) => (end.closed ? 0 : Math.max(0, end.out.pendingBytes - this.socketBufferBytes)),
   };
 
   /** Creates an empty network. */
@@ -79,6 +90,10 @@ export class SimNetwork {
     this.rng = options.rng;
     this.log = options.log;
     this.defaultLatency = _checkLatency(options.latency ?? DEFAULT_LATENCY);
+    const socketBuffer = options.socketBufferBytes ?? DEFAULT_SOCKET_BUFFER_BYTES;
+    if (!Number.isInteger(socketBuffer) || socketBuffer < 0)
+      throw new RangeError(`Expected \`socketBufferBytes\` to be an integer >= 0, got \`${socketBuffer}\``);
+    this.socketBufferBytes = socketBuffer;
   }
 
   /** Starts accepting links at `address` (`host:port`) on behalf of `endpoint`; throws if someone listens there. */
@@ -210,7 +225,9 @@ export class SimNetwork {
 
   private _write(end: _End, data: Buffer): void {
     if (end.closed || data.length === 0) return;
-    const rate = this.dropRates.get(_pairKey(end.endpoint, end.peer)) ?? this.defaultDropRate;
+    // Pair settings are rare: skip building the pair key when there are none (every write passes here).
+    const pairRate = this.dropRates.size === 0 ? undefined : this.dropRates.get(_pairKey(end.endpoint, end.peer));
+    const rate = pairRate ?? this.defaultDropRate;
     if (rate > 0 && this.rng.nextFloat() < rate) {
       this._record(`drop ${end.endpoint} -> ${end.peer} ${data.length} bytes`);
       return;
@@ -233,11 +250,13 @@ export class SimNetwork {
     msg.at = Math.max(now + this._delay(pipe.from.endpoint, pipe.to.endpoint), pipe.lastAt);
     pipe.lastAt = msg.at;
     pipe.messages.push(msg);
+    if (msg.kind === 'data') pipe.pendingBytes += msg.data.length;
     if (pipe.timer === null && !pipe.stalled) this._arm(pipe);
   }
 
   private _delay(from: string, to: string): number {
-    const latency = this.latencies.get(_pairKey(from, to)) ?? this.defaultLatency;
+    const pairLatency = this.latencies.size === 0 ? undefined : this.latencies.get(_pairKey(from, to));
+    const latency = pairLatency ?? this.defaultLatency;
     return latency.fixedMs + (latency.jitterMs > 0 ? this.rng.nextInt(latency.jitterMs + 1) : 0);
   }
 
@@ -266,6 +285,7 @@ export class SimNetwork {
         return;
       }
       pipe.messages.shift();
+      if (head.kind === 'data') pipe.pendingBytes -= head.data.length;
       this._deliver(pipe.to, head);
       // Delivery may have re-armed the pipe (a handler wrote on it); let that timer carry on.
       if (pipe.timer !== null) return;
@@ -273,7 +293,7 @@ export class SimNetwork {
   }
 
   private _blocked(from: string, to: string): boolean {
-    return this.pausedEndpoints.has(to) || this.partitions.has(_pairKey(from, to));
+    return this.pausedEndpoints.has(to) || (this.partitions.size > 0 && this.partitions.has(_pairKey(from, to)));
   }
 
   private _deliver(end: _End, msg: _Message): void {
@@ -311,6 +331,7 @@ export class SimNetwork {
     pipe.timer?.cancel();
     pipe.timer = null;
     pipe.messages.length = 0;
+    pipe.pendingBytes = 0;
     pipe.stalled = false;
     this.stalled.delete(pipe);
   }
@@ -361,6 +382,7 @@ type _Message =
 interface _EndOps {
   write(end: _End, data: Buffer): void;
   close(end: _End): void;
+  buffered(end: _End): number;
 }
 
 /** A link: two ends, each with the pipe it writes into. */
@@ -374,6 +396,8 @@ class _Pipe {
   timer: TimerHandle | null = null;
   lastAt = -Infinity;
   stalled = false;
+  /** Bytes of the data messages not yet delivered. */
+  pendingBytes = 0;
 
   constructor(
     readonly from: _End,
@@ -399,6 +423,10 @@ class _End implements LinkEnd {
     public opened: boolean,
   ) {
     this.isLocal = _isLoopback(remoteAddress);
+  }
+
+  get bufferedBytes(): number {
+    return this.ops.buffered(this);
   }
 
   write(data: Buffer): void {

@@ -20,6 +20,7 @@ import { Prng } from './prng.js';
 import { SimClient, type SimCall } from './sim-client.js';
 import { createSimEnv } from './sim-env.js';
 import { SimNetwork, type Latency, type LinkEnd } from './sim-network.js';
+import { SimScripts } from './sim-scripts.js';
 
 /** Config directives in order, each as its name and argument words (as in redis.conf). */
 export type Directives = readonly (readonly [string, readonly string[]])[];
@@ -98,6 +99,8 @@ export class Simulation {
   readonly network: SimNetwork;
   /** Every call made by every client, in the order sent (each settles when its reply arrives). */
   readonly trace: SimCall[] = [];
+  /** The scripts nodes can run (Sentinel's notification and client-reconfig scripts), with every run recorded. */
+  readonly scripts: SimScripts;
 
   private readonly hosts = new Map<string, _Host>();
   private readonly endpoints = new Set<string>();
@@ -114,6 +117,7 @@ export class Simulation {
       log: this.eventLog,
       ...(options.latency === undefined ? {} : { latency: options.latency }),
     });
+    this.scripts = new SimScripts(this.queue, this.eventLog);
   }
 
   /** The current virtual time in ms. */
@@ -311,6 +315,7 @@ export class Simulation {
       name: host.name,
       net,
       ...(host.configFile === null ? {} : { configFile: host.configFile }),
+      processes: this.scripts.runnerFor(host.name),
     });
     const env: Env = { ...simEnv, schedule: (delayMs, task) => this._schedule(host, incarnation, delayMs, task) };
     let config: Config;

@@ -40,6 +40,67 @@ const ISOLATE_N1: FailoverScenario = {
   faultPhaseMs: 18000,
 };
 
+/**
+ * Found with FAILOVER_SEED=424242 (run 112): n10's election for epoch 15 expires while a partition holds its
+ * requests; they arrive when the partition heals, three masters vote for epoch 15, and those late ACKs count toward
+ * n10's next election (epoch 16) as Redis counts them (an ACK counts when its sender's currentEpoch is at least
+ * failover_auth_epoch, still 15 until the next election starts). n10 wins epoch 16 with one grant for 16 and three for
+ * 15: the majority check must count them too.
+ */
+const LATE_ACKS: FailoverScenario = {
+  seed: 1655651990,
+  topology: { masters: 7, replicas: [2, 1, 0, 2, 1, 1, 1], nodeTimeoutMs: 2000, persistence: 'aof' },
+  faults: [
+    { at: 2252, action: { kind: 'crash', node: 1 } },
+    { at: 2344, action: { kind: 'crash', node: 36 } },
+    { at: 4480, action: { kind: 'partition', side: 1414460 } },
+    { at: 6973, action: { kind: 'crash', node: 19 } },
+    { at: 8377, action: { kind: 'pause', node: 4 } },
+    { at: 9090, action: { kind: 'resume', node: 4 } },
+    { at: 15078, action: { kind: 'heal', side: 1414460 } },
+    { at: 15626, action: { kind: 'restart', node: 36 } },
+    { at: 17635, action: { kind: 'restart', node: 1 } },
+  ],
+  faultPhaseMs: 20000,
+  finalKills: [52],
+};
+
+/**
+ * Found with FAILOVER_SEED=424242 after LATE_ACKS was understood: n10 wins epoch 16, is demoted two seconds later to a
+ * replica of a master it still flags FAIL, and "wins" again at the next cron with no new election: Redis clears its
+ * vote count only when it schedules a new election, so within the election timeout the old count still reaches the
+ * quorum (clusterHandleSlaveFailover). Both wins rest on the grants of epoch 16.
+ */
+const REWIN_ON_OLD_VOTES: FailoverScenario = {
+  seed: 1030068630,
+  topology: { masters: 6, replicas: [1, 1, 2, 1, 2, 1], nodeTimeoutMs: 2000, persistence: 'aof' },
+  faults: [
+    { at: 7622, action: { kind: 'partition', side: 69511 } },
+    { at: 14447, action: { kind: 'partition', side: 1087437 } },
+    { at: 17250, action: { kind: 'heal', side: 69511 } },
+  ],
+  faultPhaseMs: 20000,
+  finalKills: [2],
+};
+
+/**
+ * Found with FAILOVER_SEED=424242 (run 149, after the two above): with 7 masters, n11 wins epoch 16 on 3 grants. Redis
+ * needs half of the candidate's own count of slot-serving masters plus one (needed_quorum from cluster->size), and
+ * after the partitions and a FORCE failover n11 counts only 5 such masters (two replaced masters with no slots left).
+ */
+const QUORUM_OF_OWN_VIEW: FailoverScenario = {
+  seed: 12,
+  topology: { masters: 7, replicas: [0, 1, 2, 1, 1, 2, 1], nodeTimeoutMs: 2000, persistence: 'aof' },
+  faults: [
+    { at: 2158, action: { kind: 'partition', side: 1451270 } },
+    { at: 7434, action: { kind: 'partition', side: 997018 } },
+    { at: 8969, action: { kind: 'failover', node: 53, mode: 'force' } },
+    { at: 10114, action: { kind: 'heal', side: 997018 } },
+    { at: 18934, action: { kind: 'pause', node: 55 } },
+  ],
+  faultPhaseMs: 20000,
+};
+
 describe('cluster failover properties', () => {
   it(
     'holds every failover invariant on random topologies, workloads and fault schedules',
@@ -83,6 +144,21 @@ describe('cluster failover properties', () => {
     expect(report.writes.survived + report.writes.lostAfterFailover).toBe(report.writes.acked);
     expect(report.settled).toBe(true);
   }, 60_000);
+
+  it('counts late ACKs of an expired election toward the next one, as Redis does', () => {
+    const report = assertFailoverScenario(LATE_ACKS);
+    expect(report.promotions).toContainEqual(expect.objectContaining({ node: 'n10', how: 'election' }));
+  }, 120_000);
+
+  it('accepts a second win on the votes of the first, as Redis gives it', () => {
+    const report = assertFailoverScenario(REWIN_ON_OLD_VOTES);
+    expect(report.promotions.filter((p) => p.node === 'n10' && p.how === 'election')).toHaveLength(2);
+  }, 120_000);
+
+  it("counts an election's majority on the winner's own count of masters", () => {
+    const report = assertFailoverScenario(QUORUM_OF_OWN_VIEW);
+    expect(report.promotions).toContainEqual(expect.objectContaining({ node: 'n11', how: 'election' }));
+  }, 120_000);
 
   it('sees a TAKEOVER promotion as one, with no election', () => {
     const report = assertFailoverScenario({

@@ -4,6 +4,7 @@
 // topology and fast-check can shrink it freely. Actions that do not fit the node's state at that moment (crashing a
 // node already down, resuming one not paused) are skipped and said so in the timeline.
 
+import { FaultError, SimulationFaults, applyFault, describeFault, type Fault } from '../faults.js';
 import { formatReply } from '../sim-client.js';
 import type { SimClient } from '../sim-client.js';
 import type { Simulation } from '../simulation.js';
@@ -66,100 +67,90 @@ export function scheduleFromEpisodes(episodes: readonly FaultEpisode[]): Schedul
     .map(({ f }) => f);
 }
 
-/** Applies fault actions to a simulation's nodes (by name, in scenario order) and keeps a timeline of what it did. */
+/**
+ * Applies fault actions to a simulation's nodes (by name, in scenario order) through the shared vocabulary
+ * (src/sim/faults.ts: each action becomes a `Fault` applied to SimulationFaults), and keeps a timeline of what it did.
+ */
 export class FaultInjector {
   /** One line per action: `<ms into the phase> <what happened>` (or why it was skipped). */
   readonly timeline: string[] = [];
   private readonly control = new Map<string, SimClient>();
+  private readonly faults: SimulationFaults;
 
   constructor(
     private readonly sim: Simulation,
     private readonly names: readonly string[],
     private readonly phaseStart: number,
-  ) {}
+  ) {
+    this.faults = new SimulationFaults(sim);
+  }
 
-  /** Applies one action now. */
+  /** Applies one action now; a fault that does not fit the nodes' state (FaultError) is skipped and noted. */
   apply(action: FaultAction): void {
-    const sim = this.sim;
-    const count = this.names.length;
-    const nameAt = (i: number): string => this.names[((i % count) + count) % count]!;
-    switch (action.kind) {
-      case 'crash': {
-        const name = nameAt(action.node);
-        const node = sim.node(name);
-        if (node.state !== 'running') return this._note(`skip crash ${name}: it is ${node.state}`);
-        sim.crash(name);
-        return this._note(`crash ${name}`);
-      }
-      case 'restart': {
-        const name = nameAt(action.node);
-        if (sim.node(name).state === 'running') return this._note(`skip restart ${name}: it is running`);
-        sim.restart(name);
-        return this._note(`restart ${name}`);
-      }
-      case 'pause': {
-        const name = nameAt(action.node);
-        const node = sim.node(name);
-        if (node.state !== 'running' || node.paused) return this._note(`skip pause ${name}`);
-        sim.pause(name);
-        return this._note(`pause ${name}`);
-      }
-      case 'resume': {
-        const name = nameAt(action.node);
-        if (!sim.node(name).paused) return this._note(`skip resume ${name}`);
-        sim.resume(name);
-        return this._note(`resume ${name}`);
-      }
-      case 'partition':
-      case 'heal': {
-        const [a, b] = this._sides(action.side);
-        if (a.length === 0 || b.length === 0) return this._note(`skip ${action.kind}: one side is empty`);
-        if (action.kind === 'partition') sim.partition(a, b);
-        else sim.heal(a, b);
-        return this._note(`${action.kind} ${a.join(',')} | ${b.join(',')}`);
-      }
-      case 'failover': {
-        const replicas = this.names.filter((n) => {
-          const host = sim.node(n);
-          return host.state === 'running' && host.node.cluster?.state.myself.isReplica === true;
-        });
-        if (replicas.length === 0) return this._note('skip failover: no running replica');
-        const name = replicas[action.node % replicas.length]!;
-        const args = ['CLUSTER', 'FAILOVER', ...(action.mode === 'default' ? [] : [action.mode.toUpperCase()])];
-        const call = this._control(name).call(...args);
-        call.onDone((c) => {
-          const what = c.reply !== undefined ? formatReply(c.reply) : `failed: ${c.failure}`;
-          this._note(`${args.join(' ')} on ${name} -> ${what}`);
-        });
-        return;
-      }
-    }
+    if (action.kind === 'failover') return this._failover(action.node, action.mode);
+    this._apply(this._fault(action));
   }
 
   /** Undoes every fault: heals all partitions, resumes paused nodes, restarts crashed nodes (except `keepDown`). */
   healAll(keepDown: ReadonlySet<string> = new Set()): void {
-    this.sim.heal();
-    this._note('heal all');
+    this._apply({ kind: 'heal' }, 'heal all');
     for (const name of this.names) {
       const node = this.sim.node(name);
-      if (node.paused) {
-        this.sim.resume(name);
-        this._note(`resume ${name}`);
-      }
-      if (node.state !== 'running' && !keepDown.has(name)) {
-        this.sim.restart(name);
-        this._note(`restart ${name}`);
-      }
+      if (node.paused) this._apply({ kind: 'resume', node: name });
+      if (node.state !== 'running' && !keepDown.has(name)) this._apply({ kind: 'restart', node: name });
     }
   }
 
   /** Kills a node for good (its restart is never scheduled). */
   kill(name: string): void {
-    if (this.sim.node(name).state === 'running') this.sim.crash(name);
+    if (this.sim.node(name).state === 'running') this.faults.crash(name);
     this._note(`kill ${name}`);
   }
 
   // --- internal ---
+
+  /** The shared-vocabulary fault of an index-based action. */
+  private _fault(action: Exclude<FaultAction, { kind: 'failover' }>): Fault {
+    const count = this.names.length;
+    switch (action.kind) {
+      case 'crash':
+      case 'restart':
+      case 'pause':
+      case 'resume':
+        return { kind: action.kind, node: this.names[((action.node % count) + count) % count]! };
+      case 'partition':
+      case 'heal':
+        return { kind: action.kind, groups: this._sides(action.side) };
+    }
+  }
+
+  /** Applies a fault and notes it, or notes why it was skipped. */
+  private _apply(fault: Fault, what = describeFault(fault)): void {
+    try {
+      applyFault(this.faults, fault);
+    } catch (e) {
+      if (!(e instanceof FaultError)) throw e;
+      return this._note(`skip ${what}: ${e.message}`);
+    }
+    this._note(what);
+  }
+
+  /** Sends CLUSTER FAILOVER [FORCE|TAKEOVER] to the `index`-th running replica (modulo), noting the reply. */
+  private _failover(index: number, mode: 'default' | 'force' | 'takeover'): void {
+    const replicas = this.names.filter((n) => {
+      const host = this.sim.node(n);
+      return host.state === 'running' && host.node.cluster?.state.myself.isReplica === true;
+    });
+    if (replicas.length === 0) return this._note('skip failover: no running replica');
+    const name = replicas[index % replicas.length]!;
+    const args = ['CLUSTER', 'FAILOVER', ...(mode === 'default' ? [] : [mode.toUpperCase()])];
+    this._control(name)
+      .call(...args)
+      .onDone((c) => {
+        const what = c.reply !== undefined ? formatReply(c.reply) : `failed: ${c.failure}`;
+        this._note(`${args.join(' ')} on ${name} -> ${what}`);
+      });
+  }
 
   private _sides(mask: number): [string[], string[]] {
     const a: string[] = [];

@@ -41,6 +41,8 @@ interface _Sample {
   readonly isMaster: boolean;
   readonly numSlots: number;
   readonly configEpoch: number;
+  /** Masters serving slots, as this node counts them (cluster->size). */
+  readonly size: number;
 }
 
 /** When a node stopped being the continuous owner of what it served: demoted, lost slots, or (if not durable) crashed. */
@@ -64,16 +66,18 @@ export class Monitor {
   private readonly names = new Map<string, string>();
   /** Per node: log-derived events not yet matched against a sample: wins and takeovers with their times. */
   private readonly pendingPromotions = new Map<string, { at: number; how: 'election' | 'takeover' }[]>();
-  /** Per node: the epoch of its latest "Starting a failover election" line. */
-  private readonly electionEpoch = new Map<string, number>();
-  /** Grants per `candidate-id epoch`. */
-  private readonly grants = new Map<string, number>();
-  /** Wins waiting for their votes to be counted at the end: node, id, epoch, time. */
-  private readonly wins: { node: string; epoch: number; at: number }[] = [];
+  /** Per node: the epochs of its "Starting a failover election" lines, latest last. */
+  private readonly electionEpochs = new Map<string, number[]>();
+  /** Grants per candidate id: the epoch and time of each. */
+  private readonly grants = new Map<string, { epoch: number; at: number }[]>();
+  /** Wins waiting for their votes to be counted at the end: the node, its election's epoch, the epoch of its election
+   * before that (or the same), the time and the votes it needed. */
+  private readonly wins: { node: string; epoch: number; previousEpoch: number; at: number; quorum: number }[] = [];
   private logIndex = 0;
 
   /**
-   * `quorum` is the votes an election needs (masters serving slots / 2 + 1); `durable` says whether a crash keeps
+   * `quorum` is the votes an election needs (masters serving slots / 2 + 1) when the winner's own count of masters is
+   * unknown (it is used otherwise); `durable` says whether a crash keeps
    * acknowledged writes (appendfsync always), else a crash breaks ownership.
    */
   constructor(
@@ -106,17 +110,26 @@ export class Monitor {
     }
   }
 
-  /** The final checks that need the whole log: every won election had a majority of grants for its epoch. */
+  /**
+   * The final checks that need the whole log: every won election had a majority of grants. Redis keeps one vote
+   * count (failover_auth_count), cleared only when it schedules a new election, and counts an ACK whose sender's
+   * currentEpoch is at least failover_auth_epoch (clusterProcessPacket, FAILOVER_AUTH_ACK). So grants count from the
+   * candidate's previous election's epoch on: an ACK of an expired election that a partition held back still counts
+   * toward the next one. And a count that once won still stands: a winner demoted within the election timeout to a
+   * replica of a master it sees as failing "wins" again at once on the same votes (clusterHandleSlaveFailover).
+   */
   finish(): void {
     this._readLog();
     for (const win of this.wins) {
       const id = this._idOf(win.node);
-      const granted = id === undefined ? 0 : (this.grants.get(`${id} ${win.epoch}`) ?? 0);
-      if (granted < this.quorum) {
+      const granted = (id === undefined ? [] : (this.grants.get(id) ?? [])).filter(
+        (g) => g.epoch >= win.previousEpoch && g.epoch <= win.epoch && g.at <= win.at,
+      ).length;
+      if (granted < win.quorum) {
         this._violate(
           'election-majority',
           win.at,
-          `${win.node} won the election for epoch ${win.epoch} with ${granted} vote(s) granted in the log; ${this.quorum} needed`,
+          `${win.node} won the election for epoch ${win.epoch} with ${granted} vote(s) granted in the log for epochs ${win.previousEpoch}..${win.epoch}; ${win.quorum} needed`,
         );
       }
     }
@@ -197,12 +210,23 @@ export class Monitor {
           );
         }
         this.votes.set(key, candidate);
-        const grantKey = `${candidate} ${epoch}`;
-        this.grants.set(grantKey, (this.grants.get(grantKey) ?? 0) + 1);
+        const list = this.grants.get(candidate);
+        if (list === undefined) this.grants.set(candidate, [{ epoch, at }]);
+        else list.push({ epoch, at });
       } else if ((g = _STARTING.exec(text)) !== null) {
-        this.electionEpoch.set(node, Number(g[1]));
+        const epochs = this.electionEpochs.get(node);
+        if (epochs === undefined) this.electionEpochs.set(node, [Number(g[1])]);
+        else epochs.push(Number(g[1]));
       } else if (_WON.test(text)) {
-        this.wins.push({ node, epoch: this.electionEpoch.get(node) ?? -1, at });
+        const epochs = this.electionEpochs.get(node) ?? [-1];
+        const epoch = epochs[epochs.length - 1]!;
+        this.wins.push({
+          node,
+          epoch,
+          previousEpoch: epochs[epochs.length - 2] ?? epoch,
+          at,
+          quorum: this._quorumOf(node),
+        });
         this._pending(node, at, 'election');
       } else if (_TAKEOVER.test(text)) {
         this._pending(node, at, 'takeover');
@@ -214,6 +238,18 @@ export class Monitor {
     const list = this.pendingPromotions.get(node) ?? [];
     list.push({ at, how });
     this.pendingPromotions.set(node, list);
+  }
+
+  /**
+   * The votes `node` needed to win just now: half its own count of slot-serving masters plus one (needed_quorum in
+   * clusterHandleSlaveFailover). That count is the node's view, which shrinks while it sees a replaced master with no
+   * slots left; the smaller of its last sample and its state now is taken.
+   */
+  private _quorumOf(node: string): number {
+    const sizes = [this.last.get(node)?.size, this.sim.node(node).node.cluster?.state.size];
+    const known = sizes.filter((n): n is number => n !== undefined && n > 0);
+    if (known.length === 0) return this.quorum;
+    return Math.floor(Math.min(...known) / 2) + 1;
   }
 
   private _idOf(name: string): string | undefined {
@@ -353,5 +389,6 @@ function _sampleOf(cluster: Cluster, at: number, incarnation: number): _Sample {
     isMaster: me.isMaster,
     numSlots: me.numSlots,
     configEpoch: me.configEpoch,
+    size: state.size,
   };
 }

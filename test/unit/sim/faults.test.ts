@@ -29,7 +29,7 @@ function recorder(): { target: FaultTarget<number, string>; calls: string[] } {
       pause: (n, ms) => note(`pause ${n} ${ms}`),
       resume: (n) => note(`resume ${n}`),
       partition: (g) => note(`partition ${JSON.stringify(g)}`),
-      heal: () => note('heal'),
+      heal: (g) => note(`heal ${JSON.stringify(g)}`),
       latency: (ms, n) => note(`latency ${ms} ${n}`),
     },
   };
@@ -57,6 +57,7 @@ describe('the fault vocabulary', () => {
       { kind: 'resume', node: 2 },
       { kind: 'partition', groups: [[1], [2, 3]] },
       { kind: 'heal' },
+      { kind: 'heal', groups: [[1], [2, 3]] },
       { kind: 'latency', ms: 7 },
       { kind: 'latency', ms: 8, node: 3 },
     ];
@@ -67,7 +68,8 @@ describe('the fault vocabulary', () => {
       'pause 2 50',
       'resume 2',
       'partition [[1],[2,3]]',
-      'heal',
+      'heal undefined',
+      'heal [[1],[2,3]]',
       'latency 7 undefined',
       'latency 8 3',
     ]);
@@ -78,6 +80,7 @@ describe('the fault vocabulary', () => {
       'resume 2',
       'partition 1 | 2 3',
       'heal',
+      'heal 1 | 2 3',
       'latency 7',
       'latency 8 3',
     ]);
@@ -138,6 +141,20 @@ describe('SimulationFaults', () => {
     expect(() => faults.partition([['a', 'b']])).toThrow(new FaultError('Expected at least two groups to partition'));
     expect(() => faults.partition([['a'], ['a', 'b']])).toThrow(FaultError);
     expect(() => faults.partition([['a'], ['nope']])).toThrow(FaultError);
+  });
+
+  it('heals only the cuts between given groups, leaving other partitions in place', () => {
+    const sim = new Simulation({ seed: 5 });
+    for (const n of ['a', 'b', 'c', 'd']) sim.addNode(n);
+    const faults = new SimulationFaults(sim);
+    faults.partition([['a'], ['b', 'c', 'd']]);
+    faults.partition([['d'], ['a', 'b', 'c']]);
+    faults.heal([['a'], ['b', 'c', 'd']]);
+    expect(sim.network.isPartitioned('a', 'b')).toBe(false);
+    expect(sim.network.isPartitioned('d', 'b')).toBe(true);
+    expect(sim.network.isPartitioned('d', 'a')).toBe(false);
+    expect(() => faults.heal([['a'], []])).toThrow(FaultError);
+    expect(() => faults.heal([['a'], ['nope']])).toThrow(FaultError);
   });
 
   it('sets latency between all nodes or only around one node', () => {
