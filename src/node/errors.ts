@@ -136,6 +136,18 @@ export const Errors = {
   syncWithoutMasterLink: () => error("NOMASTERLINK Can't SYNC while not connected with my master"),
   psyncFailoverToMaster: () => error("ERR PSYNC FAILOVER can't be sent to a master."),
   psyncFailoverReplid: () => error('ERR PSYNC FAILOVER replid must match my replid.'),
+  syncWhileFailingOver: () => error("NOMASTERLINK Can't SYNC while failing over"),
+  // --- FAILOVER (replication.c failoverCommand) ---
+  failoverInCluster: () => error('ERR FAILOVER not allowed in cluster mode. Use CLUSTER FAILOVER command instead.'),
+  noFailoverInProgress: () => error('ERR No failover in progress.'),
+  failoverTimeoutNotPositive: () => error('ERR FAILOVER timeout must be greater than 0'),
+  failoverAlreadyInProgress: () => error('ERR FAILOVER already in progress.'),
+  failoverOnReplica: () => error('ERR FAILOVER is not valid when server is a replica.'),
+  failoverWithoutReplicas: () => error('ERR FAILOVER requires connected replicas.'),
+  failoverForceNeedsTimeoutAndTarget: () =>
+    error('ERR FAILOVER with force option requires both a timeout and target HOST and IP.'),
+  failoverTargetNotReplica: () => error('ERR FAILOVER target HOST and PORT is not a replica.'),
+  failoverTargetNotOnline: () => error('ERR FAILOVER target replica is not online.'),
   bgsaveForReplicationFailed: () => error("ERR BGSAVE failed, replication can't continue"),
   replconfUnrecognized: (option: string) => error(`ERR Unrecognized REPLCONF option: ${_cString(option)}`),
   replconfIpTooLong: (length: number) =>
@@ -213,8 +225,9 @@ export const Errors = {
     error(
       'ERR Reconfiguration of scripts path is denied for security reasons. Check the deny-scripts-reconfig configuration directive in your Sentinel configuration',
     ),
-  sentinelScriptsUnsupported: () =>
-    error('ERR notification and reconfiguration scripts are not supported by redis-sim'),
+  sentinelNotificationScriptNotExecutable: () => error('ERR Notification script seems non existing or non executable'),
+  sentinelReconfigScriptNotExecutable: () =>
+    error('ERR Client reconfiguration script seems non existing or non executable'),
   sentinelDebugUnknownOption: (option: string) =>
     error(`ERR Unknown option or number of arguments for SENTINEL DEBUG '${_cString(option)}'`),
   sentinelDebugInvalidArgument: (value: string, option: string) =>

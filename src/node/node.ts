@@ -148,8 +148,9 @@ export class RedisNode {
       },
       expired: (db: Database, key: string) => this._expired(db, key),
       created: (db: Database, key: string) => this.notify('n', 'new', key, db.id),
-      // A replica keeps expired keys until its master's DEL arrives (expireIfNeeded).
-      mayDeleteExpired: () => this.role === 'master',
+      // A replica keeps expired keys until its master's DEL arrives; while clients are paused the dataset stays
+      // constant too (expireIfNeeded, activeExpireCycle).
+      mayDeleteExpired: () => this.role === 'master' && !this.clientsPaused(),
       expiredKeysLive: () => this.applyingMasterStream,
     };
     this.databases = Array.from({ length: config.getNumber('databases') }, (_, i) => new Database(i, hooks));
@@ -289,6 +290,12 @@ export class RedisNode {
     if (command === undefined) return false;
     if (c.multi !== null && command.name === 'exec') return c.multi.queue.some((q) => _mayWrite(q.command));
     return _mayWrite(command);
+  }
+
+  /** Whether a pause of any purpose is in force now (checkClientPauseTimeoutAndReturnIfPaused). */
+  clientsPaused(): boolean {
+    // Read only: an expired pause is cleared by its timer, which also resumes the clients it held.
+    return this.pause !== null && this.now() < this.pause.until;
   }
 
   /**
@@ -483,7 +490,10 @@ export class RedisNode {
       let until = 0;
       for (const p of this.pausesByPurpose.values())
         if (p.writesOnly === writesOnly && p.until > until) until = p.until;
-      const timer = this.env.schedule(Math.max(0, until - now), () => this._updatePause());
+      // A pause without end (FAILOVER's) needs no timer.
+      const timer = Number.isFinite(until)
+        ? this.env.schedule(Math.max(0, until - now), () => this._updatePause())
+        : null;
       this.pause = { until, writesOnly, timer };
     }
     // A pause that ended or became less strict lets held clients try again (unblockPostponedClients).

@@ -1,5 +1,5 @@
-// Command family — replication: REPLCONF, PSYNC, SYNC, WAIT, REPLICAOF (and its old name SLAVEOF), ROLE
-// (replication.c replconfCommand, syncCommand, waitCommand, replicaofCommand, roleCommand; Redis 7.0.15).
+// Command family — replication: REPLCONF, PSYNC, SYNC, WAIT, REPLICAOF (and its old name SLAVEOF), ROLE, FAILOVER
+// (replication.c replconfCommand, syncCommand, waitCommand, replicaofCommand, roleCommand, failoverCommand; Redis 7.0.15).
 
 import { OK, simple, type Reply } from '../../protocol/reply.js';
 import { encodeRequest } from '../../protocol/request-encoder.js';
@@ -26,6 +26,7 @@ export const replicationCommands: CommandFamily = {
   replicaof: _replicaof,
   slaveof: _replicaof,
   role: (c) => c.node.replication.roleReply(),
+  failover: (c, args) => c.node.replication.failover.command(args),
 };
 
 // --- internal ---
@@ -78,6 +79,7 @@ function _replicaof(c: ClientSession, args: string[]): Reply {
   const node = c.node;
   const repl = node.replication;
   if (node.mode === 'cluster') return Errors.replicaofInCluster();
+  if (repl.failover.state !== 'no-failover') return Errors.replicaofWhileFailingOver();
   if (args[1]!.toLowerCase() === 'no' && args[2]!.toLowerCase() === 'one') {
     if (repl.isReplica()) {
       repl.unsetMaster();

@@ -96,6 +96,8 @@ export class MasterSide {
       repl.unsetMaster();
       node.log('notice', `MASTER MODE enabled (failover request from '${clientInfoLine(c, c, args)}')`);
     }
+    // Replicas may not sync with a master that is failing over.
+    if (repl.failover.state !== 'no-failover') return Errors.syncWhileFailingOver();
     if (repl.isReplica() && !repl.linkUp()) return Errors.syncWithoutMasterLink();
     node.log('notice', `Replica ${peer.name()} asks for synchronization`);
     if (psync) {
@@ -252,7 +254,7 @@ export class MasterSide {
     const node = repl.node;
     const now = node.now();
     if (cronLoops % node.config.getNumber('repl-ping-replica-period') === 0 && this.replicas.length > 0) {
-      if (!repl.failoverPaused) repl.feedStream(repl.selectedDb, ['PING']);
+      if (!repl.failoverPaused && !repl.failover.holdsPings()) repl.feedStream(repl.selectedDb, ['PING']);
     }
     for (const peer of this.replicas) {
       if (peer.state === 'wait_bgsave_start') peer.session.writeRaw(Buffer.from('\n', 'latin1'));
@@ -278,7 +280,7 @@ export class MasterSide {
     if (peer === null || !peer.attached) return;
     this._detach(peer);
     const node = this.repl.node;
-    if (peer.state === 'online') node.log('notice', `Connection with replica ${peer.name()} lost.`);
+    node.log('warning', `Connection with replica ${peer.name()} lost.`);
     if (this.replicas.length === 0) this.repl.noReplicasSince = node.now();
   }
 

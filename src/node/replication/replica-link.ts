@@ -127,7 +127,10 @@ export class ReplicaLink {
       node.log('notice', 'Partial resynchronization not possible (no cached master)');
     }
     this.phase = 'psync-reply';
-    this.client.writeRaw(encodeRequest(['PSYNC', replid, String(offset)]));
+    // A master failing over to this one asks it to become a master (the FAILOVER argument of PSYNC).
+    const psync = ['PSYNC', replid, String(offset)];
+    if (this.repl.failover.state === 'failover-in-progress') psync.push('FAILOVER');
+    this.client.writeRaw(encodeRequest(psync));
     this.client.takeRaw((chunk) => this._raw(chunk));
   }
 
@@ -177,6 +180,7 @@ export class ReplicaLink {
       this.phase = 'bulk';
       this.state = 'transfer';
       this.reader = new BulkPayloadReader();
+      repl.failover.psyncAnswered(true);
       return;
     }
     if (line.startsWith('+CONTINUE')) {
@@ -188,13 +192,18 @@ export class ReplicaLink {
       this._connected(cached.appliedOffset, cached.dbId);
       repl.discardCachedMaster(false);
       this.phase = 'stream';
+      repl.failover.psyncAnswered(true);
       return;
     }
     if (line.startsWith('-NOMASTERLINK') || line.startsWith('-LOADING')) {
       node.log('notice', `Master is currently unable to PSYNC but should be in the future: ${line}`);
+    } else if (line.startsWith('-ERR')) {
+      node.log('notice', `Master does not support PSYNC or is in error state (reply: ${line})`);
     } else {
       node.log('warning', `Unexpected reply to PSYNC from master: ${line}`);
     }
+    // A refused failover turns this node back into a master, which drops this link.
+    if (repl.failover.psyncAnswered(false)) return;
     this._end(false);
   }
 

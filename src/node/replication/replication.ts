@@ -11,6 +11,7 @@ import type { RedisNode } from '../node.js';
 import { decodeRdb } from '../persistence/rdb.js';
 import type { Value } from '../values.js';
 import { ReplBacklog } from './backlog.js';
+import { FAILOVER_CRON_PERIOD_MS, StandaloneFailover } from './failover.js';
 import { MasterSide, NO_REPLY } from './master-side.js';
 import { ReplicaLink } from './replica-link.js';
 
@@ -64,6 +65,8 @@ export class Replication {
     netOutputBytes: 0,
   };
   readonly master: MasterSide;
+  /** The FAILOVER command's state machine (server.failover_state). */
+  readonly failover: StandaloneFailover;
   /** The backlog's size in bytes (server.repl_backlog_size). */
   backlogSize: number;
 
@@ -79,6 +82,7 @@ export class Replication {
     this.replid = randomHex(node.env, 40);
     this.noReplicasSince = node.now();
     this.master = new MasterSide(this);
+    this.failover = new StandaloneFailover(this);
     this.backlogSize = node.config.getNumber('repl-backlog-size');
     node.config.onChange((name, value) => {
       if (name !== 'repl-backlog-size') return;
@@ -108,6 +112,7 @@ export class Replication {
     this.master.flushOutput();
     this.cronTimer?.cancel();
     this.cronTimer = null;
+    this.failover.shutdown();
     this.link?.shutdown();
     this.link = null;
   }
@@ -166,7 +171,9 @@ export class Replication {
   unsetMaster(): void {
     if (this.masterHost === null) return;
     const node = this.node;
+    // The log's role letter follows masterhost, cleared first (serverLogRaw).
     this.masterHost = null;
+    node.role = 'master';
     this._dropLink();
     this.discardCachedMaster();
     this._shiftReplicationId();
@@ -175,7 +182,6 @@ export class Replication {
     this.selectedDb = -1;
     this.noReplicasSince = node.now();
     this.downSinceMs = 0;
-    node.role = 'master';
     this._configReplicaof(['no', 'one']);
   }
 
@@ -249,6 +255,7 @@ export class Replication {
 
   /** An ACK arrived: release WAITing clients now satisfied (processClientsWaitingReplicas). */
   ackReceived(): void {
+    this.failover.scheduleCheck();
     for (const waiter of [...this.waiters]) {
       const acks = this.master.countAcks(waiter.offset);
       if (acks >= waiter.numreplicas) this._release(waiter, acks);
@@ -290,7 +297,7 @@ export class Replication {
     this.replid2 = this.cachedMaster?.replid ?? this.replid;
     this.secondReplOffset = this.masterReplOffset + 1;
     this.replid = newId;
-    this.node.log('notice', `Master replication ID changed to ${newId}`);
+    this.node.log('warning', `Master replication ID changed to ${newId}`);
     this.master.disconnectAll();
     if (this.backlog === null) this.createBacklog();
   }
@@ -333,9 +340,7 @@ export class Replication {
       decodeRdb(
         payload,
         (dbId: number, key: string, value: Value, expiresAt: number, exact: bigint | undefined) => {
-          const db = node.databases[dbId]!;
-          db.set(key, value);
-          if (expiresAt !== 0) db.setExpiry(key, exact ?? expiresAt);
+          node.databases[dbId]!.load(key, value, exact ?? expiresAt);
           loaded++;
         },
         { databases: node.databases.length, verifyChecksum: node.config.getBool('rdbchecksum') },
@@ -366,7 +371,7 @@ export class Replication {
     this.link = null;
     const node = this.node;
     if (cache !== null) {
-      node.log('notice', 'Connection with master lost.');
+      node.log('warning', 'Connection with master lost.');
       node.log('notice', 'Caching the disconnected master state.');
       this.cachedMaster = { replid: this.replid, appliedOffset: link.appliedOffset, dbId: cache.dbId };
     }
@@ -461,7 +466,7 @@ export class Replication {
     }
     const backlog = this.backlog;
     fields.push(
-      ['master_failover_state', 'no-failover'],
+      ['master_failover_state', this.failover.state],
       ['master_replid', this.replid],
       ['master_replid2', this.replid2],
       ['master_repl_offset', this.masterReplOffset],
@@ -480,6 +485,12 @@ export class Replication {
     const min = config.getNumber('min-replicas-to-write');
     if (this.masterHost !== null || min === 0 || config.getNumber('min-replicas-max-lag') === 0) return false;
     return this.master.goodReplicas() < min;
+  }
+
+  /** A failover started: the cron runs at its faster period from now on, not at the next 1 s tick. */
+  hastenCron(): void {
+    this.cronTimer?.cancel();
+    this._scheduleCron();
   }
 
   // --- internal ---
@@ -515,13 +526,15 @@ export class Replication {
     this.secondReplOffset = this.masterReplOffset + 1;
     this.changeReplicationId();
     this.node.log(
-      'notice',
+      'warning',
       `Setting secondary replication ID to ${this.replid2}, valid up to offset: ${this.secondReplOffset}. New replication ID is ${this.replid}`,
     );
   }
 
   private _scheduleCron(): void {
-    this.cronTimer = this.node.env.schedule(1000, () => {
+    // serverCron runs replicationCron every 100 ms instead of every second while a failover is under way.
+    const period = this.failover.state === 'no-failover' ? 1000 : FAILOVER_CRON_PERIOD_MS;
+    this.cronTimer = this.node.env.schedule(period, () => {
       this._cron();
       if (this.node.running) this._scheduleCron();
     });
@@ -529,6 +542,7 @@ export class Replication {
 
   /** replicationCron. */
   private _cron(): void {
+    this.failover.update();
     const node = this.node;
     const now = node.now();
     const timeoutMs = node.config.getNumber('repl-timeout') * 1000;
