@@ -31,6 +31,25 @@ export {
 } from './runtime/cluster-host.js';
 /** Forms a cluster of simulated nodes in virtual time (the same former `redis-sim cluster` uses). */
 export { formCluster, type SimFormClusterOptions } from './sim/sim-cluster.js';
+/** A Sentinel group (masters, replicas, Sentinels) on real TCP in this process, as `redis-sim sentinel` runs it. */
+export {
+  startSentinelGroup,
+  type GroupAddress,
+  type SentinelGroupNode,
+  type SentinelGroupSentinel,
+  type StartSentinelGroupOptions,
+  type StartedSentinelGroup,
+} from './runtime/start-sentinel-group.js';
+export { startSentinelHost, type SentinelHost, type SentinelHostOptions } from './runtime/sentinel-host.js';
+/** The same Sentinel group in a simulation, in virtual time. */
+export { formSentinelGroup, type SimSentinelGroup, type SimSentinelGroupOptions } from './sim/sim-sentinel-group.js';
+export {
+  SENTINEL_GROUP_DEFAULTS,
+  groupMasterName,
+  planDataNodes,
+  type PlannedDataNode,
+  type SentinelGroupSpec,
+} from './sentinel/sentinel-group.js';
 /** One fault vocabulary for both runtimes: the simulation's FaultTarget, and the host's control port. */
 export { FaultError, SimulationFaults, applyFault, describeFault, type Fault, type FaultTarget } from './sim/faults.js';
 export type { HostedNode, HostedNodeState } from './runtime/cluster-host.js';
@@ -106,6 +125,13 @@ export { Prng } from './sim/prng.js';
 export { MemoryStorage } from './sim/memory-storage.js';
 /** Binds the Env interface to a virtual clock, a seeded stream and in-memory storage. */
 export { createSimEnv, type SimEnvOptions } from './sim/sim-env.js';
+/** Simulated external programs (Sentinel scripts): install a script's behaviour, read back every run. */
+export {
+  SimScripts,
+  DEFAULT_SCRIPT_DURATION_MS,
+  type SimScriptBehaviour,
+  type SimScriptRun,
+} from './sim/sim-scripts.js';
 /**
  * Property-based failover testing: scenarios (topology, workload, fault schedule) run in a simulation and checked
  * against Redis Cluster's invariants; fast-check arbitraries and a ready property take `fc` as an argument.
@@ -146,7 +172,7 @@ export {
 } from './sim/failover-check/index.js';
 
 /** The environment interface the deterministic core runs against. */
-export type { Env, LogLevel, Storage, TimerHandle } from './env/env.js';
+export type { ChildProcessHandle, Env, LogLevel, ProcessExit, ProcessRunner, Storage, TimerHandle } from './env/env.js';
 /** One Redis instance, runnable under either runtime. */
 export { RedisNode, type NodeOptions } from './node/node.js';
 /** A node's configuration table, and the error a rejected directive raises. */

@@ -4,9 +4,11 @@
 import yargs from 'yargs';
 import type { FormedCluster } from '../cluster/cluster-former.js';
 import { startClusterHost, type ClusterHost } from '../runtime/cluster-host.js';
-import { ControlPortError, startControlPort, type ControlPort } from '../runtime/control-port.js';
+import type { ControlPort } from '../runtime/control-port.js';
 import { resolve } from 'node:path';
 import { CliError, type CliCommand, type CliIo } from './cli-io.js';
+import { controlPortLine, openControlPort } from './control-port-cli.js';
+import { integerOption, parseCommand } from './parse-command.js';
 
 /** The `cluster` command. */
 export const clusterCommand: CliCommand = {
@@ -33,7 +35,6 @@ export interface ClusterArgs {
 
 /** Parses and validates the words after `cluster`; null with `help` printed for --help. Throws CliError. */
 export async function parseClusterArgs(args: readonly string[], io: CliIo): Promise<ClusterArgs | null> {
-  let helped = false;
   const parser = yargs([...args])
     .scriptName('redis-sim cluster')
     .usage('Usage: redis-sim cluster [options]\n\nRuns every node of a Redis Cluster in this process and forms it.')
@@ -54,26 +55,13 @@ export async function parseClusterArgs(args: readonly string[], io: CliIo): Prom
       type: 'string',
       describe: 'loopback port for SIM commands (redis-sim ctl); default: the first port - 1 (30000), 0: ephemeral',
     })
-    .example('redis-sim cluster --masters 3 --replicas 1', 'six nodes on ports 30001-30006')
-    .strict()
-    .exitProcess(false)
-    .version(false)
-    .help()
-    .wrap(100)
-    .fail((message, error) => {
-      throw error ?? new CliError(message, true);
-    });
-  const argv = await parser.parseAsync([...args], {}, (error, _parsed, output) => {
-    if (error == null && output !== '') {
-      helped = true;
-      io.out(`${output}\n`);
-    }
-  });
-  if (helped) return null;
-  const masters = _integer('--masters', argv.masters, 3, 1000);
-  const replicas = _integer('--replicas', argv.replicas, 0, 100);
-  const port = _integer('--port', argv.port, 0, 65535);
-  const nodeTimeout = _integer('--node-timeout', argv['node-timeout'], 1, 2 ** 31 - 1);
+    .example('redis-sim cluster --masters 3 --replicas 1', 'six nodes on ports 30001-30006');
+  const argv = await parseCommand(parser, args, io);
+  if (argv === null) return null;
+  const masters = integerOption('--masters', argv.masters, 3, 1000);
+  const replicas = integerOption('--replicas', argv.replicas, 0, 100);
+  const port = integerOption('--port', argv.port, 0, 65535);
+  const nodeTimeout = integerOption('--node-timeout', argv['node-timeout'], 1, 2 ** 31 - 1);
   const last = port + masters * (replicas + 1) - 1;
   if (port !== 0 && last > 55535) {
     throw new CliError(
@@ -87,7 +75,7 @@ export async function parseClusterArgs(args: readonly string[], io: CliIo): Prom
     throw new CliError(`Expected \`--appendonly\` to be yes or no, got \`${argv.appendonly}\``, true);
   if (argv.host === '') throw new CliError('Expected `--host` to be an address, got ``', true);
   const controlPort =
-    argv['control-port'] === undefined ? null : _integer('--control-port', argv['control-port'], 0, 65535);
+    argv['control-port'] === undefined ? null : integerOption('--control-port', argv['control-port'], 0, 65535);
   return {
     masters,
     replicas,
@@ -146,16 +134,13 @@ export async function runCluster(args: readonly string[], io: CliIo): Promise<nu
       return 0;
     }
     try {
-      control = await _openControlPort(host, parsed, io);
+      control = await openControlPort(host, parsed.controlPort, parsed.port === 0 ? 0 : parsed.port - 1, io);
     } catch (e) {
       await host.stop();
       throw e;
     }
     io.out(_table(host, parsed));
-    io.out(
-      `Control port: 127.0.0.1:${control.port} (loopback only). Try: redis-sim ctl --port ${control.port} nodes, ` +
-        `or kill|restart|pause|resume <port>, partition <ports> '|' <ports>, heal, latency <ms> [<port>]\n`,
-    );
+    io.out(controlPortLine(control.port));
     await host.closed;
     if (stopping !== null) await stopping;
     io.out('Every node has stopped.\n');
@@ -167,29 +152,6 @@ export async function runCluster(args: readonly string[], io: CliIo): Promise<nu
 }
 
 // --- internal ---
-
-/** Opens the control port: the one asked for, else the first port - 1, falling back to an ephemeral one. */
-async function _openControlPort(host: ClusterHost, args: ClusterArgs, io: CliIo): Promise<ControlPort> {
-  const onFault = (text: string): void => io.out(`Fault applied: ${text}\n`);
-  if (args.controlPort !== null) return startControlPort(host, { port: args.controlPort, onFault });
-  const preferred = args.port === 0 ? 0 : args.port - 1;
-  try {
-    return await startControlPort(host, { port: preferred, onFault });
-  } catch (e) {
-    if (!(e instanceof ControlPortError) || preferred === 0) throw e;
-    return startControlPort(host, { port: 0, onFault });
-  }
-}
-
-/** Validates an integer option within [min, max]. */
-function _integer(flag: string, raw: string, min: number, max: number): number {
-  const n = /^-?\d+$/.test(raw.trim()) ? Number(raw) : NaN;
-  if (!Number.isSafeInteger(n) || n < min) {
-    throw new CliError(`Expected \`${flag}\` to be an integer >= ${min}, got \`${raw}\``, true);
-  }
-  if (n > max) throw new CliError(`Expected \`${flag}\` to be an integer <= ${max}, got \`${raw}\``, true);
-  return n;
-}
 
 /** The table of nodes and the line saying how to connect. */
 function _table(host: ClusterHost, args: ClusterArgs): string {

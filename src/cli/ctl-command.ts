@@ -10,6 +10,7 @@ import { encodeRequest } from '../protocol/request-encoder.js';
 import type { Reply } from '../protocol/reply.js';
 import { errorCode, strerror } from '../runtime/os-errors.js';
 import { CliError, type CliCommand, type CliIo } from './cli-io.js';
+import { parseCommand } from './parse-command.js';
 
 /** The control port `redis-sim ctl` talks to by default: the one `redis-sim cluster` opens with its default ports. */
 export const DEFAULT_CONTROL_PORT = 30000;
@@ -21,18 +22,19 @@ const _REPLY_TIMEOUT_MS = 60_000;
 export const ctlCommand: CliCommand = {
   name: 'ctl',
   usage: 'ctl [options..] [command..]',
-  describe: 'send a SIM command (nodes, kill, restart, pause, resume, partition, heal, latency) to a cluster',
+  describe:
+    'send a SIM command (nodes, kill, restart, pause, resume, partition, heal, latency) to a cluster or Sentinel group',
   run: runCtl,
 };
 
 /** Sends the command to the control port and prints the reply; resolves with 0, or 1 for an error reply. */
 export async function runCtl(args: readonly string[], io: CliIo): Promise<number> {
-  let helped = false;
   const parser = yargs([...args])
     .scriptName('redis-sim ctl')
     .usage(
       'Usage: redis-sim ctl [--port N] <command…>\n\n' +
-        'Sends SIM <command…> to the control port of a running `redis-sim cluster` and prints the reply.\n' +
+        'Sends SIM <command…> to the control port of a running `redis-sim cluster` or `redis-sim sentinel`\n' +
+        'and prints the reply.\n' +
         'Commands: nodes | kill <port> | restart <port> | pause <port> [ms] | resume <port> |\n' +
         "          partition <port…> '|' <port…> [...] | heal | latency <ms> [<port>] | help | ping",
     )
@@ -40,22 +42,9 @@ export async function runCtl(args: readonly string[], io: CliIo): Promise<number
     .option('host', { type: 'string', default: '127.0.0.1', describe: 'the control port address (loopback)' })
     .parserConfiguration({ 'halt-at-non-option': true })
     .example('redis-sim ctl nodes', 'list the nodes with their roles and states')
-    .example("redis-sim ctl partition 30001 '|' 30002 30003", 'cut 30001 off from 30002 and 30003')
-    .strict()
-    .exitProcess(false)
-    .version(false)
-    .help()
-    .wrap(100)
-    .fail((message, error) => {
-      throw error ?? new CliError(message, true);
-    });
-  const argv = await parser.parseAsync([...args], {}, (error, _parsed, output) => {
-    if (error == null && output !== '') {
-      helped = true;
-      io.out(`${output}\n`);
-    }
-  });
-  if (helped) return 0;
+    .example("redis-sim ctl partition 30001 '|' 30002 30003", 'cut 30001 off from 30002 and 30003');
+  const argv = await parseCommand(parser, args, io);
+  if (argv === null) return 0;
   const port = /^\d+$/.test(argv.port) ? Number(argv.port) : NaN;
   if (!(port >= 1 && port <= 65535))
     throw new CliError(`Expected \`--port\` to be a port in 1-65535, got \`${argv.port}\``, true);
@@ -108,7 +97,7 @@ function _request(host: string, port: number, args: readonly string[]): Promise<
       clearTimeout(timer);
       const why =
         errorCode(e) === 'ECONNREFUSED'
-          ? 'Connection refused (is `redis-sim cluster` running? It prints its control port)'
+          ? 'Connection refused (is `redis-sim cluster` or `redis-sim sentinel` running? It prints its control port)'
           : strerror(e);
       fail(`Could not reach the control port ${host}:${port}: ${why}`);
     });

@@ -14,10 +14,17 @@ import { HostStartError } from '../runtime/server-host.js';
 import { CliError, processIo, versionText, type CliCommand, type CliIo } from './cli-io.js';
 import { clusterCommand } from './cluster-command.js';
 import { ctlCommand } from './ctl-command.js';
+import { sentinelCommand } from './sentinel-command.js';
 import { sentinelServerCommand, serverCommand } from './server-command.js';
 
 /** Every command, in the order `--help` lists them. */
-const COMMANDS: readonly CliCommand[] = [serverCommand, clusterCommand, sentinelServerCommand, ctlCommand];
+const COMMANDS: readonly CliCommand[] = [
+  serverCommand,
+  clusterCommand,
+  sentinelCommand,
+  sentinelServerCommand,
+  ctlCommand,
+];
 
 /** Runs the CLI with `argv` (without `node` and the script path) and resolves with the process exit code. */
 export async function runCli(argv: readonly string[], io: CliIo = processIo()): Promise<number> {

@@ -4,6 +4,7 @@
 
 import { accessSync, constants, readFileSync, readdirSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
+import { ClusterConfigError } from '../cluster/cluster.js';
 import { applyConfigDirectives, parseConfigText, type ConfigDirective } from '../node/config-file.js';
 import { globMatch } from '../node/glob.js';
 import { strerror } from '../runtime/os-errors.js';
@@ -80,13 +81,20 @@ export async function runServer(
   } else {
     applyConfigDirectives(config, directives());
   }
-  const host = await startServerHost({
-    ...(sentinel === undefined ? {} : { sentinel }),
-    config,
-    ...(configPath !== null ? { configFile: configPath } : {}),
-    defaultConfig: args.length === 0,
-    logSink: (line) => io.out(`${line}\n`),
-  });
+  let host: Awaited<ReturnType<typeof startServerHost>>;
+  try {
+    host = await startServerHost({
+      ...(sentinel === undefined ? {} : { sentinel }),
+      config,
+      ...(configPath !== null ? { configFile: configPath } : {}),
+      defaultConfig: args.length === 0,
+      logSink: (line) => io.out(`${line}\n`),
+    });
+  } catch (e) {
+    // A bad nodes.conf is already in the log as Redis logs it (clusterLoadConfig); Redis then exits 1, saying no more.
+    if (e instanceof ClusterConfigError) return 1;
+    throw e;
+  }
   const stopSignals = io.onSignal((signal) => _onSignal(host.node, signal));
   try {
     return await host.closed;

@@ -51,6 +51,11 @@ export interface Link {
   readonly isLocal: boolean;
   /** Whether the link is closed, locally or by the peer. */
   readonly closed: boolean;
+  /**
+   * Bytes written but not yet handed to the network: what piles up in the process while the peer does not read
+   * (Redis's per-connection send buffer, which cluster-link-sendbuf-limit caps); 0 once closed.
+   */
+  readonly bufferedBytes: number;
   /** Receives bytes from the peer, in order. */
   onData: ((chunk: Buffer) => void) | null;
   /** Called once when the peer closes or resets the link, or the connection attempt fails. */
@@ -61,6 +66,32 @@ export interface Link {
 export interface Network {
   /** Opens a link to `host:port`; a refusal or reset arrives later as `onClose`. */
   connect(host: string, port: number): Link;
+  /** Looks a host name up as getaddrinfo does, returning its first IP or null; absent when names cannot resolve. */
+  resolve?(host: string): string | null;
+}
+
+/** How a child process ended, as waitpid reports it: its exit code, and the signal that killed it (0 when none). */
+export interface ProcessExit {
+  readonly code: number;
+  readonly signal: number;
+}
+
+/** A started child process. */
+export interface ChildProcessHandle {
+  /** Its process id (0 when it could not be started). */
+  readonly pid: number;
+  /** Called once when it ends; a program that cannot be started ends with code 2, as a failed execve child does. */
+  onExit: ((exit: ProcessExit) => void) | null;
+  /** Kills it with SIGKILL; its end still arrives through `onExit`. */
+  kill(): void;
+}
+
+/** External programs (Sentinel's notification and client-reconfig scripts): real ones, or simulated runs. */
+export interface ProcessRunner {
+  /** Whether `path` names an executable file (access(path, X_OK)). */
+  canExecute(path: string): boolean;
+  /** Starts `path` with `args` (argv[1...]). */
+  spawn(path: string, args: readonly string[]): ChildProcessHandle;
 }
 
 /** Everything time-, chance- and I/O-shaped that a node needs. */
@@ -87,6 +118,8 @@ export interface Env {
   readConfigFile(): string | null;
   /** Replaces the config file atomically (CONFIG REWRITE); throws an Error whose message is the reason (strerror). */
   writeConfigFile(text: string): void;
+  /** Child processes (Sentinel scripts); when absent no program counts as executable. */
+  processes?: ProcessRunner;
 }
 
 /** Returns `count` random lowercase hex characters drawn from env.random(), as Redis's getRandomHexChars does. */

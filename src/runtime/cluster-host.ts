@@ -14,9 +14,10 @@ import {
   type FormerHandle,
 } from '../cluster/cluster-former.js';
 import type { TimerHandle } from '../env/env.js';
-import { FaultError, checkDelayMs, checkPartitionGroups, type FaultTarget } from '../sim/faults.js';
+import type { FaultTarget } from '../sim/faults.js';
 import { startControlPort, type ControlPort, type ControlPortOptions } from './control-port.js';
-import { NodeGate, type LinkRoute } from './node-gate.js';
+import { HostFabric, HostedMember, hostFaults } from './hosted-members.js';
+import { NodeGate } from './node-gate.js';
 import { strerror } from './os-errors.js';
 import { HostStartError, createHostConfig, startServerHost, type ServerHost } from './server-host.js';
 import { LinkSet } from './tcp-link.js';
@@ -100,9 +101,9 @@ export interface ClusterHost {
 export async function startClusterHost(options: ClusterHostOptions): Promise<ClusterHost> {
   const count = options.masters * (options.replicas + 1);
   const host = options.host ?? '127.0.0.1';
-  const members: _Member[] = [];
+  const members: HostedMember[] = [];
   const nodes: ServerHost[] = [];
-  const fabric = new _Fabric();
+  const fabric = new HostFabric();
   let stopping: Promise<void> | null = null;
   let control: ControlPort | null = null;
   let closeHost: () => void = () => {};
@@ -125,7 +126,7 @@ export async function startClusterHost(options: ClusterHostOptions): Promise<Clu
     })();
     return stopping;
   };
-  const startMember = async (m: _Member, i: number, first: boolean): Promise<void> => {
+  const startMember = async (m: HostedMember, i: number, first: boolean): Promise<void> => {
     const sink = options.logSink;
     // Lines logged before an ephemeral port is known wait, and then go out under the port bound.
     const early: string[] | null = m.port === 0 && sink !== undefined ? [] : null;
@@ -173,12 +174,12 @@ export async function startClusterHost(options: ClusterHostOptions): Promise<Clu
       } catch (e) {
         throw new HostStartError(`Can't create the directory ${dir}: ${strerror(e)}`);
       }
-      const member = new _Member(i, port, dir);
+      const member = new HostedMember(i, port, dir);
       await startMember(member, i, true);
       members.push(member);
     }
     const formed = options.form === false ? null : await _form(nodes, options);
-    const faults = _hostFaults(members, fabric, (m) => startMember(m, m.index, false));
+    const faults = hostFaults(members, fabric, (m) => startMember(m, m.index, false));
     if (options.control !== undefined) {
       control = await startControlPort(
         { members, faults },
@@ -193,153 +194,6 @@ export async function startClusterHost(options: ClusterHostOptions): Promise<Clu
 }
 
 // --- internal ---
-
-/** The mutable record behind a HostedNode. */
-class _Member implements HostedNode {
-  state: HostedNodeState = 'running';
-  busPort: number | null = null;
-  server!: ServerHost;
-  gate = new NodeGate();
-  pauseTimer: NodeJS.Timeout | null = null;
-
-  constructor(
-    readonly index: number,
-    public port: number,
-    readonly dir: string,
-  ) {}
-
-  get paused(): boolean {
-    return this.gate.paused;
-  }
-
-  clearPauseTimer(): void {
-    if (this.pauseTimer !== null) clearTimeout(this.pauseTimer);
-    this.pauseTimer = null;
-  }
-}
-
-/**
- * The host's network conditions between its own nodes: which pairs are cut off and the one-way delay per pair. Only
- * links a hosted node opens to another hosted node are shaped (the cluster bus, replication, MIGRATE); clients and
- * other processes reach every node directly.
- */
-class _Fabric {
-  private readonly cut = new Set<string>();
-  private defaultDelay = 0;
-  private readonly delays = new Map<string, number>();
-  private readonly watchers = new Set<() => void>();
-
-  /** The route of a link from member `from` to `host:port`, or null when no hosted node listens there. */
-  route(members: readonly _Member[], from: number, _host: string, port: number): LinkRoute | null {
-    const to = members.find((m) => m.port === port || m.busPort === port);
-    if (to === undefined || to.index === from) return null;
-    const key = _pair(from, to.index);
-    return {
-      blocked: () => this.cut.has(key),
-      delayMs: () => this.delays.get(key) ?? this.defaultDelay,
-      onChange: (wake) => {
-        this.watchers.add(wake);
-        return () => this.watchers.delete(wake);
-      },
-    };
-  }
-
-  partition(groups: readonly (readonly number[])[]): void {
-    for (let a = 0; a < groups.length; a++)
-      for (let b = a + 1; b < groups.length; b++)
-        for (const x of groups[a]!) for (const y of groups[b]!) this.cut.add(_pair(x, y));
-    this._wake();
-  }
-
-  heal(): void {
-    this.cut.clear();
-    this._wake();
-  }
-
-  latency(ms: number, node: number | undefined, count: number): void {
-    if (node === undefined) {
-      this.defaultDelay = ms;
-      this.delays.clear();
-    } else {
-      for (let other = 0; other < count; other++) if (other !== node) this.delays.set(_pair(node, other), ms);
-    }
-    this._wake();
-  }
-
-  private _wake(): void {
-    for (const wake of [...this.watchers]) wake();
-  }
-}
-
-function _pair(a: number, b: number): string {
-  return a < b ? `${a},${b}` : `${b},${a}`;
-}
-
-/** The realtime FaultTarget of a host: nodes by client port; errors are FaultErrors in the control port's words. */
-function _hostFaults(
-  members: readonly _Member[],
-  fabric: _Fabric,
-  restart: (m: _Member) => Promise<void>,
-): FaultTarget<number, Promise<void>> {
-  const member = (port: number): _Member => {
-    const m = members.find((x) => x.port === port);
-    if (m === undefined) throw new FaultError(`no node of this cluster listens on port ${port}`);
-    return m;
-  };
-  const running = (port: number): _Member => {
-    const m = member(port);
-    if (m.state !== 'running') throw new FaultError(`node ${port} is not running (${m.state})`);
-    return m;
-  };
-  return {
-    async crash(port) {
-      const m = running(port);
-      m.clearPauseTimer();
-      m.state = 'crashed';
-      await m.server.kill();
-    },
-    async restart(port) {
-      const m = member(port);
-      if (m.state === 'running') throw new FaultError(`node ${port} is already running`);
-      try {
-        await restart(m);
-      } catch (e) {
-        throw new FaultError(`node ${port} did not start: ${e instanceof Error ? e.message : String(e)}`);
-      }
-    },
-    async pause(port, ms) {
-      const m = running(port);
-      if (ms !== undefined) checkDelayMs('the pause', ms);
-      m.clearPauseTimer();
-      m.gate.pause();
-      if (ms !== undefined) {
-        const gate = m.gate;
-        m.pauseTimer = setTimeout(() => {
-          m.pauseTimer = null;
-          gate.resume();
-        }, ms);
-        m.pauseTimer.unref();
-      }
-    },
-    async resume(port) {
-      const m = member(port);
-      if (!m.gate.paused) throw new FaultError(`node ${port} is not paused`);
-      m.clearPauseTimer();
-      m.gate.resume();
-    },
-    async partition(groups) {
-      checkPartitionGroups(groups);
-      fabric.partition(groups.map((g) => g.map((port) => member(port).index)));
-    },
-    async heal() {
-      fabric.heal();
-    },
-    async latency(ms, port) {
-      checkDelayMs('the latency', ms);
-      fabric.latency(ms, port === undefined ? undefined : member(port).index, members.length);
-    },
-  };
-}
 
 /** Runs the core's former over real sockets and wall-clock timers. */
 function _form(nodes: readonly ServerHost[], options: ClusterHostOptions): Promise<FormedCluster> {

@@ -13,8 +13,10 @@ import {
   writeSync,
 } from 'node:fs';
 import type { Env, LogLevel, Network, TimerHandle, Storage } from '../env/env.js';
+import { childProcesses } from './child-processes.js';
 import { FsStorage } from './fs-storage.js';
 import { formatLogLine } from './log-line.js';
+import { resolveHostSync } from './resolve-host.js';
 import { LinkSet } from './tcp-link.js';
 import { errorCode, strerror } from './os-errors.js';
 
@@ -40,6 +42,7 @@ export function createRealtimeEnv(options: RealtimeEnvOptions): Env {
   const sink = options.sink ?? ((line: string) => process.stdout.write(`${line}\n`));
   const dir = options.dir;
   const configFile = options.configFile ?? '';
+  const net = options.net ?? new LinkSet().network();
   // Mix a crypto seed into Math.random's stream so two nodes started in the same millisecond get different run ids.
   const salt = randomInt(0, 2 ** 31) / 2 ** 31;
   return {
@@ -47,7 +50,7 @@ export function createRealtimeEnv(options: RealtimeEnvOptions): Env {
     random: () => (Math.random() + salt) % 1,
     schedule: _schedule,
     storage: typeof dir === 'string' ? new FsStorage(dir) : _followingStorage(dir),
-    net: options.net ?? new LinkSet().network(),
+    net: { connect: (host, port) => net.connect(host, port), resolve: resolveHostSync },
     log: (level: LogLevel, role: string, message: string) => {
       if (options.level !== undefined && _LEVELS.indexOf(level) < _LEVELS.indexOf(options.level())) return;
       sink(formatLogLine(process.pid, role, new Date(), level, message));
@@ -67,6 +70,7 @@ export function createRealtimeEnv(options: RealtimeEnvOptions): Env {
     writeConfigFile(text) {
       _overwriteFile(configFile, text);
     },
+    processes: childProcesses,
   };
 }
 

@@ -149,13 +149,14 @@ export async function startServerHost(options: ServerHostOptions = {}): Promise<
   );
   listeners = listening.listeners;
   const port = listeners[0]!.port;
+  // `port 0` asks for an ephemeral port (a redis-sim extension): the node announces the port it got (to its master,
+  // in Sentinel hellos, on the cluster bus), and in cluster mode its bus takes an ephemeral port too unless
+  // `cluster-port` names one.
+  const ephemeral = config.getNumber('port') === 0;
+  if (ephemeral) config.set('port', [String(port)], 'file');
   try {
     if (node.cluster !== null) {
       const cluster = node.cluster;
-      // `port 0` asks for an ephemeral port (a redis-sim extension): in cluster mode the node must announce the port
-      // it got, and its bus takes an ephemeral port too unless `cluster-port` names one.
-      const ephemeral = config.getNumber('port') === 0;
-      if (ephemeral) config.set('port', [String(port)], 'file');
       lock = lockNodesConf(resolve(dir, config.get('cluster-config-file')), config.get('cluster-config-file'));
       if (lock === null) {
         const text = nodesConfLockedMessage(config.get('cluster-config-file'));

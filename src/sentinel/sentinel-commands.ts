@@ -26,7 +26,7 @@ import { infoText } from '../node/info.js';
 import raw from './sentinel-command-meta.json' with { type: 'json' };
 import { createErrorText } from './sentinel-config.js';
 import { sentinelSelectSlave, sentinelStartFailover, sentinelVoteLeader } from './sentinel-failover.js';
-import { FAILOVER_STATE_NAMES, SRI, type SentinelInstance } from './sentinel-instance.js';
+import { FAILOVER_STATE_NAMES, SRI, sameAddr, type SentinelAddr, type SentinelInstance } from './sentinel-instance.js';
 import { processHelloMessage } from './sentinel-timer.js';
 import { HELLO_CHANNEL, SIMFAILURE, SentinelInstanceError, type Sentinel } from './sentinel.js';
 
@@ -55,14 +55,14 @@ export function sentinelInfoText(s: Sentinel, sections: readonly string[], c: Cl
       `sentinel_masters:${s.masters.size}\r\n` +
       `sentinel_tilt:${s.tilt ? 1 : 0}\r\n` +
       `sentinel_tilt_since_seconds:${s.tilt ? Math.trunc((now - s.tiltStartTime) / 1000) : -1}\r\n` +
-      'sentinel_running_scripts:0\r\n' +
-      'sentinel_scripts_queue_length:0\r\n' +
+      `sentinel_running_scripts:${s.scripts.running}\r\n` +
+      `sentinel_scripts_queue_length:${s.scripts.jobs.length}\r\n` +
       `sentinel_simulate_failure_flags:${s.simFailureFlags}\r\n`;
     let id = 0;
     for (const ri of s.masters.values()) {
       const status = ri.has(SRI.O_DOWN) ? 'odown' : ri.has(SRI.S_DOWN) ? 'sdown' : 'ok';
       info +=
-        `master${id++}:name=${ri.name},status=${status},address=${ri.addr.host}:${ri.addr.port},` +
+        `master${id++}:name=${ri.name},status=${status},address=${s.announce(ri.addr)}:${ri.addr.port},` +
         `slaves=${ri.slaves.size},sentinels=${ri.sentinels.size + 1}\r\n`;
     }
   }
@@ -75,7 +75,7 @@ export function instanceReply(s: Sentinel, ri: SentinelInstance): Reply {
   const link = ri.link;
   const fields: [string, string][] = [
     ['name', ri.name],
-    ['ip', ri.addr.host],
+    ['ip', s.announce(ri.addr)],
     ['port', String(ri.addr.port)],
     ['runid', ri.runid ?? ''],
     ['flags', _flagsText(ri)],
@@ -108,6 +108,8 @@ export function instanceReply(s: Sentinel, ri: SentinelInstance): Reply {
       ['failover-timeout', String(ri.failoverTimeout)],
       ['parallel-syncs', String(ri.parallelSyncs)],
     );
+    if (ri.notificationScript !== null) fields.push(['notification-script', ri.notificationScript]);
+    if (ri.clientReconfigScript !== null) fields.push(['client-reconfig-script', ri.clientReconfigScript]);
   }
   if (ri.has(SRI.SLAVE)) {
     fields.push(
@@ -146,7 +148,7 @@ export const sentinelCommands: CommandFamily = {
     const ri = s.masterByName(args[2]!);
     if (ri === undefined) return NIL_ARRAY;
     const addr = s.currentMasterAddress(ri);
-    return bulkArray([addr.host, String(addr.port)]);
+    return bulkArray([s.announce(addr), String(addr.port)]);
   },
   'sentinel|failover': (c, args) => {
     const s = _s(c);
@@ -158,7 +160,7 @@ export const sentinelCommands: CommandFamily = {
     ri.flags |= SRI.FORCE_FAILOVER;
     return OK;
   },
-  'sentinel|pending-scripts': () => array([]),
+  'sentinel|pending-scripts': (c) => _pendingScripts(_s(c)),
   'sentinel|monitor': (c, args) => _monitor(_s(c), args),
   'sentinel|flushconfig': (c) => _flushAndReply(_s(c)),
   'sentinel|remove': (c, args) => {
@@ -328,6 +330,25 @@ function _flagsText(ri: SentinelInstance): string {
   return names.join(',');
 }
 
+/** SENTINEL PENDING-SCRIPTS (sentinelPendingScriptsCommand): one map per queued job, oldest first. */
+function _pendingScripts(s: Sentinel): Reply {
+  const now = s.now();
+  return array(
+    s.scripts.jobs.map((job) => {
+      const timing: [string, number] = job.running
+        ? ['run-time', now - job.startTime]
+        : ['run-delay', job.startTime !== 0 ? Math.max(0, job.startTime - now) : 0];
+      return mapOf([
+        ['argv', bulkArray([...job.argv])],
+        ['flags', bulk(job.running ? 'running' : 'scheduled')],
+        ['pid', bulk(String(job.pid))],
+        [timing[0], bulk(String(timing[1]))],
+        ['retry-num', bulk(String(job.retryNum))],
+      ]);
+    }),
+  );
+}
+
 function _flushAndReply(s: Sentinel): Reply {
   return s.flushConfig() ? OK : Errors.sentinelSaveFailed();
 }
@@ -345,8 +366,14 @@ function _isMasterDownByAddr(s: Sentinel, args: string[]): Reply {
   const reqEpoch = _long(args[4]!);
   if (port === null || reqEpoch === null) return Errors.notInteger();
   let ri: SentinelInstance | undefined;
+  let asked: SentinelAddr | null = null;
+  try {
+    asked = s.makeAddr(args[2]!, port, true);
+  } catch (e) {
+    if (!(e instanceof SentinelInstanceError)) throw e;
+  }
   for (const m of s.masters.values()) {
-    if (m.addr.port === port && m.addr.host.toLowerCase() === args[2]!.toLowerCase()) {
+    if (asked !== null && sameAddr(m.addr, asked)) {
       ri = m;
       break;
     }
@@ -369,11 +396,7 @@ function _monitor(s: Sentinel, args: string[]): Reply {
   if (port === null) return Errors.sentinelInvalidPort();
   if (quorum <= 0) return Errors.sentinelQuorumTooSmall();
   let ri: SentinelInstance;
-  try {
-    s.makeAddr(args[3]!, 0);
-  } catch {
-    return Errors.sentinelInvalidAddress();
-  }
+  if (s.resolveHost(args[3]!) === null) return Errors.sentinelInvalidAddress();
   try {
     ri = s.createInstance(args[2]!, SRI.MASTER, args[3]!, port, quorum, null);
   } catch (e) {
@@ -419,9 +442,16 @@ function _set(s: Sentinel, args: string[]): Reply {
       if (n === null) break;
       ri.parallelSyncs = n;
     } else if ((lower === 'notification-script' || lower === 'client-reconfig-script') && moreArgs > 0) {
-      j++;
-      failure = s.denyScriptsReconfig ? Errors.sentinelScriptsReconfigDenied() : Errors.sentinelScriptsUnsupported();
-      break;
+      const path = args[++j]!;
+      const notification = lower === 'notification-script';
+      if (s.denyScriptsReconfig) failure = Errors.sentinelScriptsReconfigDenied();
+      else if (path !== '' && !s.canExecute(path))
+        failure = notification
+          ? Errors.sentinelNotificationScriptNotExecutable()
+          : Errors.sentinelReconfigScriptNotExecutable();
+      if (failure !== null) break;
+      if (notification) ri.notificationScript = path === '' ? null : path;
+      else ri.clientReconfigScript = path === '' ? null : path;
     } else if (lower === 'auth-pass' && moreArgs > 0) {
       const value = args[++j]!;
       ri.authPass = value === '' ? null : value;

@@ -112,9 +112,13 @@ export function applySentinelDirective(s: Sentinel, argv: readonly string[]): st
         ri.parallelSyncs = _atoi(argv[2]!);
         return null;
       case 'notification-script':
-        return 'Notification script seems non existing or non executable.';
+        if (!s.canExecute(argv[2]!)) return 'Notification script seems non existing or non executable.';
+        ri.notificationScript = argv[2]!;
+        return null;
       case 'client-reconfig-script':
-        return 'Client reconfiguration script seems non existing or non executable.';
+        if (!s.canExecute(argv[2]!)) return 'Client reconfiguration script seems non existing or non executable.';
+        ri.clientReconfigScript = argv[2]!;
+        return null;
       case 'auth-pass':
         ri.authPass = argv[2]!;
         return null;
@@ -185,7 +189,8 @@ export function sentinelRewrite(s: Sentinel, sink: RewriteSink): void {
   for (const master of s.masters.values()) {
     const addr = s.currentMasterAddress(master);
     const name = master.name;
-    sink.rewrite('sentinel monitor', `sentinel monitor ${name} ${addr.host} ${addr.port} ${master.quorum}`, true);
+    const host = s.announce(addr);
+    sink.rewrite('sentinel monitor', `sentinel monitor ${name} ${host} ${addr.port} ${master.quorum}`, true);
     if (master.downAfterPeriod !== s.timings.defaultDownAfter)
       sink.rewrite(
         'sentinel down-after-milliseconds',
@@ -196,6 +201,18 @@ export function sentinelRewrite(s: Sentinel, sink: RewriteSink): void {
       sink.rewrite('sentinel failover-timeout', `sentinel failover-timeout ${name} ${master.failoverTimeout}`, true);
     if (master.parallelSyncs !== 1)
       sink.rewrite('sentinel parallel-syncs', `sentinel parallel-syncs ${name} ${master.parallelSyncs}`, true);
+    if (master.notificationScript !== null)
+      sink.rewrite(
+        'sentinel notification-script',
+        `sentinel notification-script ${name} ${master.notificationScript}`,
+        true,
+      );
+    if (master.clientReconfigScript !== null)
+      sink.rewrite(
+        'sentinel client-reconfig-script',
+        `sentinel client-reconfig-script ${name} ${master.clientReconfigScript}`,
+        true,
+      );
     if (master.authPass !== null)
       sink.rewrite('sentinel auth-pass', `sentinel auth-pass ${name} ${master.authPass}`, true);
     if (master.authUser !== null)
@@ -213,7 +230,7 @@ export function sentinelRewrite(s: Sentinel, sink: RewriteSink): void {
       const slaveAddr = sameAddr(slave.addr, addr) ? master.addr : slave.addr;
       sink.rewrite(
         'sentinel known-replica',
-        `sentinel known-replica ${name} ${slaveAddr.host} ${slaveAddr.port}`,
+        `sentinel known-replica ${name} ${s.announce(slaveAddr)} ${slaveAddr.port}`,
         true,
       );
     }
@@ -221,7 +238,7 @@ export function sentinelRewrite(s: Sentinel, sink: RewriteSink): void {
       if (si.runid === null) continue;
       sink.rewrite(
         'sentinel known-sentinel',
-        `sentinel known-sentinel ${name} ${si.addr.host} ${si.addr.port} ${si.runid}`,
+        `sentinel known-sentinel ${name} ${s.announce(si.addr)} ${si.addr.port} ${si.runid}`,
         true,
       );
     }

@@ -18,13 +18,13 @@ export function sentinelVoteLeader(
   if (reqEpoch > s.currentEpoch) {
     s.currentEpoch = reqEpoch;
     s.flushConfig();
-    s.event('warning', '+new-epoch', null, String(s.currentEpoch));
+    s.masterEvent('warning', '+new-epoch', master, String(s.currentEpoch));
   }
   if (master.leaderEpoch < reqEpoch && s.currentEpoch <= reqEpoch) {
     master.leader = reqRunid;
     master.leaderEpoch = s.currentEpoch;
     s.flushConfig();
-    s.event('warning', '+vote-for-leader', null, `${master.leader} ${master.leaderEpoch}`);
+    s.masterEvent('warning', '+vote-for-leader', master, `${master.leader} ${master.leaderEpoch}`);
     // Voting for another Sentinel delays our own attempt for this master.
     if (master.leader.toLowerCase() !== s.myid.toLowerCase()) master.failoverStartTime = s.now() + s.rand(1000);
   }
@@ -65,7 +65,7 @@ export function sentinelGetLeader(s: Sentinel, master: SentinelInstance, epoch: 
  */
 export function sentinelSendSlaveOf(s: Sentinel, ri: SentinelInstance, addr: SentinelAddr | null): boolean {
   if (ri.link.cc === null) return false;
-  const host = addr === null ? 'NO' : addr.host;
+  const host = addr === null ? 'NO' : s.announce(addr);
   const port = addr === null ? 'ONE' : String(addr.port);
   sendCommand(s, ri, [ri.mapCommand('MULTI')]);
   sendCommand(s, ri, [ri.mapCommand('SLAVEOF'), host, port]);
@@ -81,7 +81,7 @@ export function sentinelStartFailover(s: Sentinel, master: SentinelInstance): vo
   master.failoverState = FailoverState.WaitStart;
   master.flags |= SRI.FAILOVER_IN_PROGRESS;
   master.failoverEpoch = ++s.currentEpoch;
-  s.event('warning', '+new-epoch', null, String(s.currentEpoch));
+  s.masterEvent('warning', '+new-epoch', master, String(s.currentEpoch));
   s.event('warning', '+try-failover', master);
   master.failoverStartTime = s.now() + s.rand(1000);
   master.failoverStateChangeTime = s.now();

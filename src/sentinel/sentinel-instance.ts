@@ -48,8 +48,11 @@ export type MasterLinkStatus = 'up' | 'down';
 
 /** An address Sentinel talks to (sentinelAddr). */
 export interface SentinelAddr {
+  /** The IP connections go to; empty for a hostname not resolved yet (resolve-hostnames). */
   readonly host: string;
   readonly port: number;
+  /** The host as configured or reported, when it differs from `host` (announced with announce-hostnames). */
+  readonly hostname?: string;
 }
 
 /** One monitored instance (sentinelRedisInstance). */
@@ -103,6 +106,9 @@ export class SentinelInstance {
   failoverTimeout: number;
   failoverDelayLogged = 0;
   promotedSlave: SentinelInstance | null = null;
+  /** A master's notification-script and client-reconfig-script paths, null when not set. */
+  notificationScript: string | null = null;
+  clientReconfigScript: string | null = null;
   /** The last INFO text received (SENTINEL INFO-CACHE). */
   info: string | null = null;
   /** Commands renamed on this instance (sentinel rename-command), lowercase original → new name. */
@@ -155,12 +161,21 @@ export class SentinelInstance {
   }
 }
 
-/** Whether two addresses are the same (sentinelAddrOrHostnameEqual, without hostname resolution). */
+/** Whether two addresses are the same: same port, and same IP or same hostname (sentinelAddrOrHostnameEqual). */
 export function sameAddr(a: SentinelAddr, b: SentinelAddr): boolean {
-  return a.port === b.port && a.host.toLowerCase() === b.host.toLowerCase();
+  return (
+    a.port === b.port &&
+    (a.host.toLowerCase() === b.host.toLowerCase() ||
+      (a.hostname ?? a.host).toLowerCase() === (b.hostname ?? b.host).toLowerCase())
+  );
 }
 
-/** `ip:port`, as replica names and INFO addresses are printed (announceSentinelAddrAndPort). */
-export function addrText(a: SentinelAddr): string {
-  return `${a.host}:${a.port}`;
+/** The host an address is announced as: its hostname with announce-hostnames, else its IP (announceSentinelAddr). */
+export function announcedHost(a: SentinelAddr, hostnames: boolean): string {
+  return hostnames ? (a.hostname ?? a.host) : a.host;
+}
+
+/** `host:port` as announced, as replica names are made (announceSentinelAddrAndPort). */
+export function addrText(a: SentinelAddr, hostnames = false): string {
+  return `${announcedHost(a, hostnames)}:${a.port}`;
 }

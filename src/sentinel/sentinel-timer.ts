@@ -20,6 +20,7 @@ const MAX_PENDING_COMMANDS = 100;
 export function sentinelTimer(s: Sentinel): void {
   checkTiltCondition(s);
   handleInstances(s, [...s.masters.values()]);
+  s.scripts.tick();
 }
 
 /** Sends a request on an instance's command link, counting it pending until its reply (redisAsyncCommand). */
@@ -81,23 +82,25 @@ export function processHelloMessage(s: Sentinel, hello: string): void {
   if (currentEpoch > s.currentEpoch) {
     s.currentEpoch = currentEpoch;
     s.flushConfig();
-    s.event('warning', '+new-epoch', null, String(s.currentEpoch));
+    s.masterEvent('warning', '+new-epoch', master, String(s.currentEpoch));
   }
   if (si !== undefined && master.configEpoch < masterConfigEpoch) {
     master.configEpoch = masterConfigEpoch;
-    if (masterPort !== master.addr.port || master.addr.host.toLowerCase() !== token[5]!.toLowerCase()) {
+    if (masterPort !== master.addr.port || !s.addrEqualsHostname(master.addr, token[5]!)) {
       s.event('warning', '+config-update-from', si);
-      s.event(
+      s.masterEvent(
         'warning',
         '+switch-master',
-        null,
-        `${master.name} ${master.addr.host} ${master.addr.port} ${token[5]} ${masterPort}`,
+        master,
+        `${master.name} ${s.announce(master.addr)} ${master.addr.port} ${token[5]} ${masterPort}`,
       );
+      const oldAddr = master.addr;
       try {
         s.resetMasterAndChangeAddress(master, token[5]!, masterPort);
       } catch (e) {
         if (!(e instanceof SentinelInstanceError)) throw e;
       }
+      s.callClientReconfScript(master, 'observer', 'start', oldAddr, master.addr);
     }
   }
   if (si !== undefined) si.lastHelloTime = s.now();
@@ -184,6 +187,7 @@ export function refreshInstanceInfo(s: Sentinel, ri: SentinelInstance, info: str
         return;
       }
       s.event('warning', '+failover-state-reconf-slaves', master);
+      s.callClientReconfScript(master, 'leader', 'start', master.addr, ri.addr);
       s.forceHelloUpdate(master);
     } else {
       const wait = s.timings.publishPeriod * 4;
@@ -202,8 +206,7 @@ export function refreshInstanceInfo(s: Sentinel, ri: SentinelInstance, info: str
     ri.has(SRI.SLAVE) &&
     role === SRI.SLAVE &&
     master !== null &&
-    (ri.slaveMasterPort !== master.addr.port ||
-      (ri.slaveMasterHost ?? '').toLowerCase() !== master.addr.host.toLowerCase())
+    (ri.slaveMasterPort !== master.addr.port || !s.addrEqualsHostname(master.addr, ri.slaveMasterHost ?? ''))
   ) {
     const wait = master.failoverTimeout;
     if (masterLooksSane(s, master) && noDownFor(s, ri, wait) && now - ri.slaveConfChangeTime > wait) {
@@ -217,7 +220,7 @@ export function refreshInstanceInfo(s: Sentinel, ri: SentinelInstance, info: str
       ri.has(SRI.RECONF_SENT) &&
       promoted !== null &&
       ri.slaveMasterHost !== null &&
-      promoted.addr.host.toLowerCase() === ri.slaveMasterHost.toLowerCase() &&
+      s.addrEqualsHostname(promoted.addr, ri.slaveMasterHost) &&
       ri.slaveMasterPort === promoted.addr.port
     ) {
       ri.flags &= ~SRI.RECONF_SENT;
@@ -312,14 +315,14 @@ function handleInstance(s: Sentinel, ri: SentinelInstance): void {
 /** sentinelFailoverSwitchToPromotedSlave: `+switch-master` and the master record moves to the new address. */
 function switchToPromotedSlave(s: Sentinel, master: SentinelInstance): void {
   const ref = master.promotedSlave ?? master;
-  s.event(
+  s.masterEvent(
     'warning',
     '+switch-master',
-    null,
-    `${master.name} ${master.addr.host} ${master.addr.port} ${ref.addr.host} ${ref.addr.port}`,
+    master,
+    `${master.name} ${s.announce(master.addr)} ${master.addr.port} ${s.announce(ref.addr)} ${ref.addr.port}`,
   );
   try {
-    s.resetMasterAndChangeAddress(master, ref.addr.host, ref.addr.port);
+    s.resetMasterAndChangeAddress(master, ref.addr.hostname ?? ref.addr.host, ref.addr.port);
   } catch (e) {
     if (!(e instanceof SentinelInstanceError)) throw e;
   }
@@ -335,6 +338,16 @@ function reconnectInstance(s: Sentinel, ri: SentinelInstance): void {
   link.lastReconnTime = now;
   const net = s.node.env.net;
   if (link.cc === null) {
+    // The host may not have resolved before, or may have moved: look its name up again.
+    if (s.resolveHostnames) {
+      try {
+        ri.addr = s.makeAddr(ri.addr.hostname ?? ri.addr.host, ri.addr.port);
+      } catch (e) {
+        if (!(e instanceof SentinelInstanceError)) throw e;
+      }
+    }
+    // An unresolved name cannot be connected to; the next period tries again.
+    if (ri.addr.host === '') return;
     const cc: RespClient = InstanceLink.open(net, ri.addr.host, ri.addr.port, () => link.lost(cc));
     link.cc = cc;
     link.pendingCommands = 0;
@@ -444,7 +457,7 @@ function sendHello(s: Sentinel, ri: SentinelInstance): boolean {
   const port = s.announcePort !== 0 ? s.announcePort : s.node.config.getNumber('port');
   const payload =
     `${ip},${port},${s.myid},${s.currentEpoch},` +
-    `${master.name},${masterAddr.host},${masterAddr.port},${master.configEpoch}`;
+    `${master.name},${s.announce(masterAddr)},${masterAddr.port},${master.configEpoch}`;
   return sendCommand(s, ri, [ri.mapCommand('PUBLISH'), HELLO_CHANNEL, payload], (reply) => {
     if (reply.t !== 'error') ri.lastPubTime = s.now();
   });
@@ -547,7 +560,7 @@ function askMasterStateToOtherSentinels(s: Sentinel, master: SentinelInstance, f
     const args = [
       ri.mapCommand('SENTINEL'),
       'is-master-down-by-addr',
-      master.addr.host,
+      s.announce(master.addr),
       String(master.addr.port),
       String(s.currentEpoch),
       master.failoverState > FailoverState.None ? s.myid : '*',

@@ -7,9 +7,18 @@ import { normalizeIp } from '../cluster/ip-address.js';
 import { rewriteConfigText } from '../node/config-file.js';
 import type { RedisNode } from '../node/node.js';
 import { emitEvent } from './sentinel-events.js';
-import { FailoverState, SRI, SentinelInstance, addrText, sameAddr, type SentinelAddr } from './sentinel-instance.js';
+import {
+  FailoverState,
+  SRI,
+  SentinelInstance,
+  addrText,
+  announcedHost,
+  sameAddr,
+  type SentinelAddr,
+} from './sentinel-instance.js';
 import { InstanceLink } from './sentinel-links.js';
 import { loadSentinelConfig, sentinelRewrite, type SentinelDirective } from './sentinel-config.js';
+import { ScriptQueue } from './sentinel-scripts.js';
 import { sentinelTimer } from './sentinel-timer.js';
 
 /** Sentinel's default port (REDIS_SENTINEL_PORT). */
@@ -85,6 +94,14 @@ export class Sentinel {
   };
   /** The timer frequency after the last run (server.hz, re-drawn as 10 + rand()%10 each run). */
   hz = 10;
+  /** Queued and running notification / client-reconfig scripts. */
+  readonly scripts: ScriptQueue = new ScriptQueue({
+    now: () => this.now(),
+    timings: this.timings,
+    event: (level, type, message) => this.event(level, type, null, message),
+    log: (message) => this.log('warning', message),
+    processes: () => this.node.env.processes,
+  });
 
   private timer: TimerHandle | null = null;
   private running = false;
@@ -126,6 +143,7 @@ export class Sentinel {
     this.timer?.cancel();
     this.timer = null;
     for (const master of this.masters.values()) this.releaseMaster(master);
+    this.scripts.clear();
   }
 
   /** Writes a log line with Sentinel's role character when the level passes `loglevel`. */
@@ -134,15 +152,52 @@ export class Sentinel {
     this.node.env.log(level, 'X', message);
   }
 
-  /** Emits an event (sentinelEvent): `rest` follows the instance details when `ri` is given. */
+  /**
+   * Emits an event (sentinelEvent): `rest` follows the instance details when `ri` is given. A warning about an
+   * instance also runs its master's notification script with the type and message.
+   */
   event(level: LogLevel, type: string, ri: SentinelInstance | null, rest = ''): void {
-    emitEvent(
-      { log: (l, m) => this.log(l, m), publish: (ch, m) => this.node.publish(ch, m, 'channel') },
+    const message = emitEvent(
+      {
+        log: (l, m) => this.log(l, m),
+        publish: (ch, m) => this.node.publish(ch, m, 'channel'),
+        hostnames: this.announceHostnames,
+      },
       level,
       type,
       ri,
       rest,
     );
+    if (level === 'warning' && ri !== null) this._notify(ri.has(SRI.MASTER) ? ri : ri.master, type, message);
+  }
+
+  /** An event about `master` whose message omits the instance details (`+new-epoch`, `+switch-master`, ...). */
+  masterEvent(level: LogLevel, type: string, master: SentinelInstance, message: string): void {
+    this.event(level, type, null, message);
+    if (level === 'warning') this._notify(master, type, message);
+  }
+
+  /**
+   * Queues the client-reconfig script of a master, if set (sentinelCallClientReconfScript), with
+   * `<master-name> <leader|observer> <state> <from-ip> <from-port> <to-ip> <to-port>`.
+   */
+  callClientReconfScript(
+    master: SentinelInstance,
+    role: 'leader' | 'observer',
+    state: string,
+    from: SentinelAddr,
+    to: SentinelAddr,
+  ): void {
+    if (master.clientReconfigScript === null) return;
+    this.scripts.schedule(master.clientReconfigScript, [
+      master.name,
+      role,
+      state,
+      this.announce(from),
+      String(from.port),
+      this.announce(to),
+      String(to.port),
+    ]);
   }
 
   /**
@@ -165,7 +220,8 @@ export class Sentinel {
 
   /**
    * Creates a master, replica or Sentinel record (createSentinelRedisInstance); throws SentinelInstanceError for a
-   * duplicate, an unresolvable host or a bad port. A replica's name is its `ip:port`.
+   * duplicate, an unresolvable host or a bad port. A replica's name is its announced `host:port`. With
+   * resolve-hostnames, a host that does not resolve yet is accepted and resolved again at each reconnection.
    */
   createInstance(
     name: string | null,
@@ -175,8 +231,8 @@ export class Sentinel {
     quorum: number,
     master: SentinelInstance | null,
   ): SentinelInstance {
-    const addr = this.makeAddr(host, port);
-    const key = flags & SRI.SLAVE ? addrText(addr) : name!;
+    const addr = this.makeAddr(host, port, true);
+    const key = flags & SRI.SLAVE ? addrText(addr, this.announceHostnames) : name!;
     const table = flags & SRI.MASTER ? this.masters : flags & SRI.SLAVE ? master!.slaves : master!.sentinels;
     if (table.has(key)) throw new SentinelInstanceError('EBUSY');
     const now = this.now();
@@ -195,12 +251,50 @@ export class Sentinel {
     return ri;
   }
 
-  /** Validates an address (createSentinelAddr): the port must be 0-65535 and the host an IP address. */
-  makeAddr(host: string, port: number): SentinelAddr {
+  /**
+   * Makes an address (createSentinelAddr): the port must be 0-65535 and the host an IP address, or with
+   * resolve-hostnames a name that resolves; `acceptUnresolved` keeps an unresolved name with an empty IP.
+   */
+  makeAddr(host: string, port: number, acceptUnresolved = false): SentinelAddr {
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new SentinelInstanceError('EINVAL');
+    let ip = this.resolveHost(host);
+    if (ip === null) {
+      this.log('warning', `Failed to resolve hostname '${host}'`);
+      if (!(this.resolveHostnames && acceptUnresolved)) throw new SentinelInstanceError('ENOENT');
+      ip = '';
+    }
+    return ip === host ? { host: ip, port } : { host: ip, port, hostname: host };
+  }
+
+  /**
+   * The IP of `host` (anetResolve): an IP literal, normalized; with resolve-hostnames also a name, looked up through
+   * the environment's network. Null when it does not resolve.
+   */
+  resolveHost(host: string): string | null {
     const ip = normalizeIp(host);
-    if (ip === null) throw new SentinelInstanceError('ENOENT');
-    return { host: ip, port };
+    if (ip !== null || !this.resolveHostnames) return ip;
+    const resolved = this.node.env.net.resolve?.(host) ?? null;
+    return resolved === null ? null : normalizeIp(resolved);
+  }
+
+  /** Whether `hostname` names the address (sentinelAddrEqualsHostname): by IP, or by name when it does not resolve. */
+  addrEqualsHostname(addr: SentinelAddr, hostname: string): boolean {
+    const ip = this.resolveHost(hostname);
+    if (ip === null) {
+      const own = this.resolveHostnames ? (addr.hostname ?? addr.host) : addr.host;
+      return own.toLowerCase() === hostname.toLowerCase();
+    }
+    return addr.host.toLowerCase() === ip.toLowerCase();
+  }
+
+  /** The host an address is announced as in replies, events, hello messages and the config (announceSentinelAddr). */
+  announce(addr: SentinelAddr): string {
+    return announcedHost(addr, this.announceHostnames);
+  }
+
+  /** Whether a script path names an executable file (access(path, X_OK)), through the environment. */
+  canExecute(path: string): boolean {
+    return this.node.env.processes?.canExecute(path) ?? false;
   }
 
   /** The master called `name`, if monitored. */
@@ -296,7 +390,8 @@ export class Sentinel {
     master.sDownSinceTime = 0;
     for (const addr of slaves) {
       try {
-        const slave = this.createInstance(null, SRI.SLAVE, addr.host, addr.port, master.quorum, master);
+        const host = addr.hostname ?? addr.host;
+        const slave = this.createInstance(null, SRI.SLAVE, host, addr.port, master.quorum, master);
         this.event('notice', '+slave', slave);
       } catch (e) {
         if (!(e instanceof SentinelInstanceError)) throw e;
@@ -369,6 +464,11 @@ export class Sentinel {
   }
 
   // --- internal ---
+
+  /** Queues the notification script of `master`, if set, with the event's type and message. */
+  private _notify(master: SentinelInstance | null, type: string, message: string): void {
+    if (master?.notificationScript != null) this.scripts.schedule(master.notificationScript, [type, message]);
+  }
 
   /** Runs sentinelTimer at the rate serverCron runs in sentinel mode: hz redrawn as 10 + rand()%10 after each run. */
   private _schedule(): void {
