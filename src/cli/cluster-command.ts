@@ -4,11 +4,11 @@
 import yargs from 'yargs';
 import type { FormedCluster } from '../cluster/cluster-former.js';
 import { startClusterHost, type ClusterHost } from '../runtime/cluster-host.js';
-import type { ControlPort } from '../runtime/control-port.js';
 import { resolve } from 'node:path';
 import { CliError, type CliCommand, type CliIo } from './cli-io.js';
-import { controlPortLine, openControlPort } from './control-port-cli.js';
 import { integerOption, parseCommand } from './parse-command.js';
+import { portPrefixedLog, serveHost } from './serve-host.js';
+import { alignColumns } from './text-table.js';
 
 /** The `cluster` command. */
 export const clusterCommand: CliCommand = {
@@ -100,55 +100,25 @@ export async function runCluster(args: readonly string[], io: CliIo): Promise<nu
       `${parsed.replicas === 1 ? 'replica' : 'replicas'} per master) on ` +
       `${parsed.host}, node files in ${parsed.dir}\n`,
   );
-  let stopping: Promise<void> | null = null;
-  let host: ClusterHost | null = null;
-  let control: ControlPort | null = null;
-  // A signal during start-up aborts forming; whatever has started is shut down before startClusterHost settles.
-  const interrupt = new AbortController();
-  const stopSignals = io.onSignal((signal) => {
-    if (interrupt.signal.aborted || stopping !== null) return;
-    io.out(`Received ${signal}, shutting down every node...\n`);
-    if (host === null) interrupt.abort();
-    else stopping = host.stop();
+  return serveHost(io, {
+    start: (signal) =>
+      startClusterHost({
+        signal,
+        masters: parsed.masters,
+        replicas: parsed.replicas,
+        port: parsed.port,
+        host: parsed.host,
+        dir: parsed.dir,
+        nodeTimeout: parsed.nodeTimeout,
+        appendonly: parsed.appendonly,
+        form: parsed.form,
+        ...(parsed.logStdout ? { logSink: portPrefixedLog(io) } : {}),
+        progress: (line) => io.out(`${line}\n`),
+      }),
+    controlPort: parsed.controlPort,
+    preferredControlPort: parsed.port === 0 ? 0 : parsed.port - 1,
+    table: (host) => _table(host, parsed),
   });
-  try {
-    host = await startClusterHost({
-      signal: interrupt.signal,
-      masters: parsed.masters,
-      replicas: parsed.replicas,
-      port: parsed.port,
-      host: parsed.host,
-      dir: parsed.dir,
-      nodeTimeout: parsed.nodeTimeout,
-      appendonly: parsed.appendonly,
-      form: parsed.form,
-      ...(parsed.logStdout ? { logSink: (port: number, line: string) => io.out(`${port} | ${line}\n`) } : {}),
-      progress: (line) => io.out(`${line}\n`),
-    }).catch((e: unknown) => {
-      if (interrupt.signal.aborted) return null;
-      throw e;
-    });
-    if (host === null || interrupt.signal.aborted) {
-      await host?.stop();
-      io.out('Every node has stopped.\n');
-      return 0;
-    }
-    try {
-      control = await openControlPort(host, parsed.controlPort, parsed.port === 0 ? 0 : parsed.port - 1, io);
-    } catch (e) {
-      await host.stop();
-      throw e;
-    }
-    io.out(_table(host, parsed));
-    io.out(controlPortLine(control.port));
-    await host.closed;
-    if (stopping !== null) await stopping;
-    io.out('Every node has stopped.\n');
-    return 0;
-  } finally {
-    await control?.close();
-    stopSignals();
-  }
 }
 
 // --- internal ---
@@ -169,13 +139,6 @@ function _table(host: ClusterHost, args: ClusterArgs): string {
       rows.push([String(node.port), id, 'replica', `replicates ${master?.port ?? f.masterId}`]);
     }
   }
-  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
-  const lines = rows.map((r) =>
-    r
-      .map((cell, c) => cell.padEnd(widths[c]!))
-      .join('  ')
-      .trimEnd(),
-  );
   const first = host.nodes[0]!;
   const status =
     formed === null
@@ -183,7 +146,7 @@ function _table(host: ClusterHost, args: ClusterArgs): string {
       : `The cluster is ready: every node reports cluster_state:ok.`;
   const hostFlag = args.host === '127.0.0.1' ? '' : `-h ${args.host} `;
   return (
-    `${lines.join('\n')}\n${status}\n` +
+    `${alignColumns(rows)}\n${status}\n` +
     `Connect with: redis-cli -c ${hostFlag}-p ${first.port}\n` +
     'Press Ctrl-C to stop every node.\n'
   );

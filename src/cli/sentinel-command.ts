@@ -4,7 +4,6 @@
 
 import { resolve } from 'node:path';
 import yargs from 'yargs';
-import type { ControlPort } from '../runtime/control-port.js';
 import { startSentinelHost, type SentinelHost } from '../runtime/sentinel-host.js';
 import {
   SENTINEL_GROUP_DEFAULTS as D,
@@ -13,8 +12,9 @@ import {
   type SentinelGroupSpec,
 } from '../sentinel/sentinel-group.js';
 import { CliError, type CliCommand, type CliIo } from './cli-io.js';
-import { controlPortLine, openControlPort } from './control-port-cli.js';
 import { integerOption, parseCommand } from './parse-command.js';
+import { portPrefixedLog, serveHost } from './serve-host.js';
+import { alignColumns } from './text-table.js';
 
 /** The `sentinel` command. */
 export const sentinelCommand: CliCommand = {
@@ -134,49 +134,18 @@ export async function runSentinel(args: readonly string[], io: CliIo): Promise<n
       `per master) and ${spec.sentinels} ${spec.sentinels === 1 ? 'Sentinel' : 'Sentinels'} (quorum ` +
       `${spec.quorum}) on ${spec.host}, node files in ${parsed.dir}\n`,
   );
-  let stopping: Promise<void> | null = null;
-  let host: SentinelHost | null = null;
-  let control: ControlPort | null = null;
-  // A signal during start-up aborts the wait; whatever has started is shut down before startSentinelHost settles.
-  const interrupt = new AbortController();
-  const stopSignals = io.onSignal((signal) => {
-    if (interrupt.signal.aborted || stopping !== null) return;
-    io.out(`Received ${signal}, shutting down every node...\n`);
-    if (host === null) interrupt.abort();
-    else stopping = host.stop();
+  return serveHost(io, {
+    start: (signal) =>
+      startSentinelHost({
+        spec,
+        dir: parsed.dir,
+        signal,
+        ...(parsed.logStdout ? { logSink: portPrefixedLog(io) } : {}),
+      }),
+    controlPort: parsed.controlPort,
+    preferredControlPort: spec.sentinelPort === 0 ? 0 : spec.sentinelPort - 1,
+    table: (host) => _table(host, spec),
   });
-  try {
-    host = await startSentinelHost({
-      spec,
-      dir: parsed.dir,
-      signal: interrupt.signal,
-      ...(parsed.logStdout ? { logSink: (port: number, line: string) => io.out(`${port} | ${line}\n`) } : {}),
-    }).catch((e: unknown) => {
-      if (interrupt.signal.aborted) return null;
-      throw e;
-    });
-    if (host === null || interrupt.signal.aborted) {
-      await host?.stop();
-      io.out('Every node has stopped.\n');
-      return 0;
-    }
-    try {
-      const preferred = spec.sentinelPort === 0 ? 0 : spec.sentinelPort - 1;
-      control = await openControlPort(host, parsed.controlPort, preferred, io);
-    } catch (e) {
-      await host.stop();
-      throw e;
-    }
-    io.out(_table(host, spec));
-    io.out(controlPortLine(control.port));
-    await host.closed;
-    if (stopping !== null) await stopping;
-    io.out('Every node has stopped.\n');
-    return 0;
-  } finally {
-    await control?.close();
-    stopSignals();
-  }
 }
 
 // --- internal ---
@@ -187,16 +156,9 @@ function _table(host: SentinelHost, spec: SentinelGroupSpec): string {
   const rows: string[][] = [['ROLE', 'PORT', 'NAME']];
   for (const [i, node] of host.dataNodes.entries()) rows.push([plan[i]!.role, String(node.port), plan[i]!.group]);
   for (const s of host.sentinels) rows.push(['sentinel', String(s.port), s.server.node.sentinel?.myid ?? '?']);
-  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
-  const lines = rows.map((r) =>
-    r
-      .map((cell, c) => cell.padEnd(widths[c]!))
-      .join('  ')
-      .trimEnd(),
-  );
   const hostFlag = spec.host === '127.0.0.1' ? '' : `-h ${spec.host} `;
   return (
-    `${lines.join('\n')}\n` +
+    `${alignColumns(rows)}\n` +
     'The group is ready: every Sentinel knows every replica and the other Sentinels.\n' +
     `Connect with: redis-cli ${hostFlag}-p ${host.sentinels[0]!.port} SENTINEL get-master-addr-by-name mymaster\n` +
     'Press Ctrl-C to stop every node.\n'

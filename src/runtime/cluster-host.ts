@@ -2,8 +2,7 @@
 // log) started by startServerHost, then forms the cluster over RESP with the core's former, as `redis-cli --cluster
 // create` would. What `redis-sim cluster` and the library's startCluster run.
 
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import {
   ClusterFormError,
@@ -17,9 +16,10 @@ import type { TimerHandle } from '../env/env.js';
 import type { FaultTarget } from '../sim/faults.js';
 import { startControlPort, type ControlPort, type ControlPortOptions } from './control-port.js';
 import { HostFabric, HostedMember, hostFaults } from './hosted-members.js';
-import { NodeGate } from './node-gate.js';
+import { HostLifecycle } from './host-lifecycle.js';
 import { strerror } from './os-errors.js';
-import { HostStartError, createHostConfig, startServerHost, type ServerHost } from './server-host.js';
+import { startInRootDirectory } from './root-directory.js';
+import { HostStartError, createHostConfig, type ServerHost } from './server-host.js';
 import { LinkSet } from './tcp-link.js';
 
 /** Options for a hosted cluster. */
@@ -104,36 +104,13 @@ export async function startClusterHost(options: ClusterHostOptions): Promise<Clu
   const members: HostedMember[] = [];
   const nodes: ServerHost[] = [];
   const fabric = new HostFabric();
-  let stopping: Promise<void> | null = null;
   let control: ControlPort | null = null;
-  let closeHost: () => void = () => {};
-  const closed = new Promise<void>((r) => (closeHost = r));
-  const checkClosed = (): void => {
-    if (members.length === count && members.every((m) => m.state === 'stopped')) closeHost();
-  };
-  const stopAll = (): Promise<void> => {
-    stopping ??= (async () => {
-      await Promise.all(
-        members.map(async (m) => {
-          m.clearPauseTimer();
-          m.gate.resume();
-          if (m.state === 'running') await m.server.stop().catch(() => m.server.stop('nosave'));
-          m.state = m.state === 'running' ? 'stopped' : m.state;
-        }),
-      );
-      await control?.close();
-      closeHost();
-    })();
-    return stopping;
-  };
-  const startMember = async (m: HostedMember, i: number, first: boolean): Promise<void> => {
-    const sink = options.logSink;
-    // Lines logged before an ephemeral port is known wait, and then go out under the port bound.
-    const early: string[] | null = m.port === 0 && sink !== undefined ? [] : null;
-    const gate = new NodeGate((toHost, toPort) => fabric.route(members, i, toHost, toPort));
-    const started = await startServerHost({
+  const lifecycle = new HostLifecycle(members, fabric, count, options.logSink, async () => {
+    await control?.close();
+  });
+  const startMember = async (m: HostedMember, first: boolean): Promise<void> => {
+    nodes[m.index] = await lifecycle.start(m, {
       config: createHostConfig(m.dir),
-      gate,
       directives: [
         ['port', [String(m.port)]],
         ['bind', [host]],
@@ -141,29 +118,12 @@ export async function startClusterHost(options: ClusterHostOptions): Promise<Clu
         ['cluster-enabled', ['yes']],
         ['cluster-node-timeout', [String(options.nodeTimeout ?? 5000)]],
         ['appendonly', [options.appendonly === true ? 'yes' : 'no']],
-        ...(sink === undefined ? [['logfile', ['redis.log']] as const] : []),
+        ...(options.logSink === undefined ? [['logfile', ['redis.log']] as const] : []),
         ...(options.directives ?? []),
         // A restarted node keeps the ports its peers know it by, even when they were ephemeral.
         ...(first || m.busPort === null ? [] : [['cluster-port', [String(m.busPort)]] as const]),
       ],
-      logSink: (line) => {
-        if (m.port === 0 && early !== null) early.push(line);
-        else sink?.(m.port, line);
-      },
-      onShutdown: () => {
-        if (m.server !== started || m.state !== 'running') return;
-        m.clearPauseTimer();
-        m.state = 'stopped';
-        checkClosed();
-      },
     });
-    m.gate = gate;
-    m.server = started;
-    m.state = 'running';
-    m.port = started.port;
-    m.busPort = started.busPort;
-    nodes[i] = started;
-    for (const line of early?.splice(0) ?? []) sink?.(started.port, line);
   };
   try {
     for (let i = 0; i < count; i++) {
@@ -175,18 +135,18 @@ export async function startClusterHost(options: ClusterHostOptions): Promise<Clu
         throw new HostStartError(`Can't create the directory ${dir}: ${strerror(e)}`);
       }
       const member = new HostedMember(i, port, dir);
-      await startMember(member, i, true);
+      await startMember(member, true);
       members.push(member);
     }
     const formed = options.form === false ? null : await _form(nodes, options);
-    const faults = hostFaults(members, fabric, (m) => startMember(m, m.index, false));
+    const faults = hostFaults(members, fabric, (m) => startMember(m, false));
     if (options.control !== undefined) {
       control = await startControlPort(
         { members, faults },
         { ...options.control, ...(options.onFault === undefined ? {} : { onFault: options.onFault }) },
       );
     }
-    return { nodes, members, formed, closed, faults, control, stop: stopAll };
+    return { nodes, members, formed, closed: lifecycle.closed, faults, control, stop: () => lifecycle.stopAll() };
   } catch (e) {
     await Promise.all(nodes.map((n) => n.stop().catch(() => n.stop('nosave'))));
     throw e;
@@ -294,14 +254,13 @@ export interface StartedCluster {
 
 /** Starts and forms a cluster in this process on real TCP ports (ephemeral by default). */
 export async function startCluster(options: StartClusterOptions = {}): Promise<StartedCluster> {
-  const own = options.dir === undefined ? mkdtempSync(join(tmpdir(), 'redis-sim-cluster-')) : null;
   const sink = options.logSink ?? (() => {});
-  try {
+  return startInRootDirectory(options.dir, 'redis-sim-cluster-', async (dir) => {
     const host = await startClusterHost({
       masters: options.masters ?? 3,
       replicas: options.replicas ?? 0,
       port: options.port ?? 0,
-      dir: options.dir ?? own!,
+      dir,
       ...(options.host === undefined ? {} : { host: options.host }),
       ...(options.nodeTimeout === undefined ? {} : { nodeTimeout: options.nodeTimeout }),
       directives: [['save', ['']], ...(options.directives ?? [])],
@@ -314,13 +273,7 @@ export async function startCluster(options: StartClusterOptions = {}): Promise<S
     return {
       nodes,
       seeds: nodes.filter((n) => n.role === 'master').map((n) => ({ host: n.host, port: n.port })),
-      async stop() {
-        await host.stop();
-        if (own !== null) rmSync(own, { recursive: true, force: true });
-      },
+      stop: () => host.stop(),
     };
-  } catch (e) {
-    if (own !== null) rmSync(own, { recursive: true, force: true });
-    throw e;
-  }
+  });
 }

@@ -22,9 +22,9 @@ import { SENTINEL_PORT } from '../sentinel/sentinel.js';
 import type { FaultTarget } from '../sim/faults.js';
 import type { HostedNode } from './cluster-host.js';
 import { HostFabric, HostedMember, hostFaults } from './hosted-members.js';
-import { NodeGate } from './node-gate.js';
+import { HostLifecycle } from './host-lifecycle.js';
 import { strerror } from './os-errors.js';
-import { HostStartError, createHostConfig, startServerHost } from './server-host.js';
+import { HostStartError, createHostConfig } from './server-host.js';
 
 /** Options for a hosted Sentinel group. */
 export interface SentinelHostOptions {
@@ -71,55 +71,17 @@ export async function startSentinelHost(options: SentinelHostOptions): Promise<S
   const count = plan.length + spec.sentinels;
   const members: HostedMember[] = [];
   const fabric = new HostFabric();
-  let stopping: Promise<void> | null = null;
-  let closeHost: () => void = () => {};
-  const closed = new Promise<void>((r) => (closeHost = r));
-  const checkClosed = (): void => {
-    if (members.length === count && members.every((m) => m.state === 'stopped')) closeHost();
-  };
-  const stopAll = (): Promise<void> => {
-    stopping ??= (async () => {
-      await Promise.all(
-        members.map(async (m) => {
-          m.clearPauseTimer();
-          m.gate.resume();
-          if (m.state === 'running') await m.server.stop().catch(() => m.server.stop('nosave'));
-          m.state = m.state === 'running' ? 'stopped' : m.state;
-        }),
-      );
-      closeHost();
-    })();
-    return stopping;
-  };
+  const lifecycle = new HostLifecycle(members, fabric, count, options.logSink);
   const startMember = async (m: HostedMember): Promise<void> => {
-    const sink = options.logSink;
-    const early: string[] | null = m.port === 0 && sink !== undefined ? [] : null;
-    const gate = new NodeGate((toHost, toPort) => fabric.route(members, m.index, toHost, toPort));
     const file = _configPath(m, plan.length);
     const loaded = _loadConfig(file, m.dir, m.index >= plan.length);
-    const started = await startServerHost({
+    await lifecycle.start(m, {
       config: loaded.config,
       configFile: file,
       ...(loaded.sentinel === null ? {} : { sentinel: loaded.sentinel }),
-      gate,
       // A restarted node keeps the port its peers know it by, even when it was ephemeral.
       directives: m.port === 0 ? [] : [['port', [String(m.port)]]],
-      logSink: (line) => {
-        if (m.port === 0 && early !== null) early.push(line);
-        else sink?.(m.port, line);
-      },
-      onShutdown: () => {
-        if (m.server !== started || m.state !== 'running') return;
-        m.clearPauseTimer();
-        m.state = 'stopped';
-        checkClosed();
-      },
     });
-    m.gate = gate;
-    m.server = started;
-    m.state = 'running';
-    m.port = started.port;
-    for (const line of early?.splice(0) ?? []) sink?.(started.port, line);
   };
   const addMember = async (port: number, dir: string, directives: GroupDirectives, sentinel: boolean) => {
     const member = new HostedMember(members.length, port, resolve(dir));
@@ -176,12 +138,12 @@ export async function startSentinelHost(options: SentinelHostOptions): Promise<S
       dataNodes: members.slice(0, plan.length),
       plan,
       sentinels,
-      closed,
+      closed: lifecycle.closed,
       faults: hostFaults(members, fabric, (m) => startMember(m), 'Sentinel group'),
-      stop: stopAll,
+      stop: () => lifecycle.stopAll(),
     };
   } catch (e) {
-    await stopAll();
+    await lifecycle.stopAll();
     throw e;
   }
 }

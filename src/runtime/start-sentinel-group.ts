@@ -1,10 +1,7 @@
 // The library's Sentinel group on real TCP (ephemeral ports by default), for test suites: start it, read the master's
 // address as the Sentinels see it, kill the master, and wait for the Sentinels' `+switch-master`.
 
-import { mkdtempSync, rmSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { ReplyParser } from '../protocol/reply-parser.js';
 import { toPlain } from '../protocol/reply-text.js';
 import type { Reply } from '../protocol/reply.js';
@@ -17,6 +14,7 @@ import {
 } from '../sentinel/sentinel-group.js';
 import type { FaultTarget } from '../sim/faults.js';
 import type { HostedNode } from './cluster-host.js';
+import { startInRootDirectory } from './root-directory.js';
 import { startSentinelHost } from './sentinel-host.js';
 
 /** Options for startSentinelGroup; every field has the `redis-sim sentinel` default except the ports (ephemeral). */
@@ -94,11 +92,10 @@ export async function startSentinelGroup(options: StartSentinelGroupOptions = {}
     parallelSyncs: options.parallelSyncs ?? d.parallelSyncs,
     appendonly: options.appendonly ?? d.appendonly,
   };
-  const own = options.dir === undefined ? mkdtempSync(join(tmpdir(), 'redis-sim-sentinel-')) : null;
-  try {
+  return startInRootDirectory(options.dir, 'redis-sim-sentinel-', async (dir) => {
     const host = await startSentinelHost({
       spec,
-      dir: options.dir ?? own!,
+      dir,
       directives: [['save', ['']], ...(options.directives ?? [])],
       logSink: options.logSink ?? (() => {}),
       ...(options.readyTimeoutMs === undefined ? {} : { readyTimeoutMs: options.readyTimeoutMs }),
@@ -135,15 +132,9 @@ export async function startSentinelGroup(options: StartSentinelGroupOptions = {}
           name,
           timeoutMs,
         ),
-      async stop() {
-        await host.stop();
-        if (own !== null) rmSync(own, { recursive: true, force: true });
-      },
+      stop: () => host.stop(),
     };
-  } catch (e) {
-    if (own !== null) rmSync(own, { recursive: true, force: true });
-    throw e;
-  }
+  });
 }
 
 // --- internal ---

@@ -2,26 +2,14 @@
 // ports, real `redis-cli --cluster check` and `redis-cli -c` accept it, Ctrl-C stops every node and frees every port,
 // and bad arguments or taken ports give one line and exit code 1.
 
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { connect, createServer, type Server } from 'node:net';
+import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { listening, spawnRedisSim, type RedisSimProcess } from '../helpers/cli-process.js';
 import { freePortBlock } from '../helpers/cluster-fixtures.js';
 import { runCommand } from '../helpers/run-command.js';
 import { CLI_PATH, tempDir, waitFor } from '../helpers/servers.js';
-
-/** Whether something accepts TCP connections on the port. */
-function listening(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
 
 describe('redis-sim cluster', () => {
   const cleanups: (() => void | Promise<void>)[] = [];
@@ -29,20 +17,9 @@ describe('redis-sim cluster', () => {
     for (const c of cleanups.splice(0).reverse()) await c();
   });
 
-  function spawnCluster(
-    args: readonly string[],
-    cwd: string,
-  ): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
-    const child = spawn(process.execPath, [CLI_PATH, 'cluster', ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
-    child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
-    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
-    cleanups.push(async () => {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-      await exited;
-    });
-    return { child, output: () => output, exited };
+  /** `redis-sim cluster <args>` in `cwd`, killed after the test if still running. */
+  function spawnCluster(args: readonly string[], cwd: string): RedisSimProcess {
+    return spawnRedisSim(['cluster', ...args], cwd, cleanups);
   }
 
   it('forms 3 masters with 1 replica each, passes redis-cli --cluster check, and stops on SIGINT', async () => {

@@ -3,8 +3,8 @@
 // --cluster check` still sees every slot covered), `ctl restart` brings the old master back as a replica, and bad
 // commands or an unreachable port print one line and exit 1.
 
-import { spawn } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
+import { spawnRedisSim } from '../helpers/cli-process.js';
 import { freePortBlock } from '../helpers/cluster-fixtures.js';
 import { runCommand } from '../helpers/run-command.js';
 import { CLI_PATH, tempDir, waitFor } from '../helpers/servers.js';
@@ -30,21 +30,13 @@ describe('redis-sim ctl', () => {
     cleanups.push(cleanup);
     // One more free port before the first node's: the control port's default.
     const base = (await freePortBlock(7)) + 1;
-    const child = spawn(
-      process.execPath,
-      [CLI_PATH, 'cluster', '--masters', '3', '--replicas', '1', '--port', String(base), '--node-timeout', '1000'],
-      { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] },
+    const { child, output, exited } = spawnRedisSim(
+      ['cluster', '--masters', '3', '--replicas', '1', '--port', String(base), '--node-timeout', '1000'],
+      dir,
+      cleanups,
     );
-    let output = '';
-    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
-    cleanups.push(async () => {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-      await exited;
-    });
-    await waitFor(() => /Control port: 127\.0\.0\.1:(\d+)/.test(output), { timeoutMs: 30_000, message: output });
-    const control = Number(/Control port: 127\.0\.0\.1:(\d+)/.exec(output)![1]);
+    await waitFor(() => /Control port: 127\.0\.0\.1:(\d+)/.test(output()), { timeoutMs: 30_000, message: output() });
+    const control = Number(/Control port: 127\.0\.0\.1:(\d+)/.exec(output())![1]);
     expect(control).toBe(base - 1);
 
     const listed = await ctl(control, 'nodes');
@@ -94,8 +86,8 @@ describe('redis-sim ctl', () => {
       },
       { timeoutMs: 20_000, intervalMs: 300, message: 'redis-cli --cluster check never passed after the restart' },
     );
-    expect(output).toContain(`Fault applied: crash ${base}\n`);
-    expect(output).toContain(`Fault applied: restart ${base}\n`);
+    expect(output()).toContain(`Fault applied: crash ${base}\n`);
+    expect(output()).toContain(`Fault applied: restart ${base}\n`);
 
     const bad = await ctl(control, 'frob');
     expect([bad.code, bad.stderr]).toEqual([1, "redis-sim ctl: ERR unknown subcommand 'frob'. Try SIM HELP.\n"]);

@@ -5,24 +5,12 @@
 
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { connect } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { listening, spawnRedisSim, trackChild } from '../helpers/cli-process.js';
 import { freePortBlock } from '../helpers/cluster-fixtures.js';
 import { runCommand } from '../helpers/run-command.js';
 import { CLI_PATH, tempDir, waitFor } from '../helpers/servers.js';
-
-/** Whether something accepts TCP connections on the port. */
-function listening(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
 
 /** Real redis-cli against a port; its trimmed standard output. */
 async function cli(port: number, ...args: string[]): Promise<string> {
@@ -45,17 +33,9 @@ describe('redis-sim sentinel', () => {
     for (const c of cleanups.splice(0).reverse()) await c();
   });
 
+  /** `redis-sim sentinel <args>` in `cwd`, killed after the test if still running. */
   function spawnSentinel(args: readonly string[], cwd: string) {
-    const child = spawn(process.execPath, [CLI_PATH, 'sentinel', ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
-    cleanups.push(async () => {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-      await exited;
-    });
-    return { child, output: () => output, exited };
+    return spawnRedisSim(['sentinel', ...args], cwd, cleanups);
   }
 
   it('runs a group that real redis-cli sees, fails over on `redis-sim ctl kill`, and stops on SIGINT', async () => {
@@ -188,11 +168,7 @@ describe('redis-sim sentinel', () => {
       cwd: dir,
       stdio: 'ignore',
     });
-    const blockerExited = new Promise((r) => blocker.once('exit', r));
-    cleanups.push(async () => {
-      blocker.kill('SIGKILL');
-      await blockerExited;
-    });
+    trackChild(blocker, cleanups);
     await waitFor(() => listening(base + 4), { timeoutMs: 10_000, message: 'the blocker' });
     const result = await runCommand(
       process.execPath,

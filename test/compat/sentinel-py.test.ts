@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startSentinelGroup, type StartedSentinelGroup } from '../../src/index.js';
+import { trackChild } from '../helpers/cli-process.js';
 import { waitFor } from '../helpers/servers.js';
 
 /** Debian's interpreter: the `python3` on PATH may lack the redis module. */
@@ -30,11 +31,7 @@ describe('redis-py Sentinel against redis-sim sentinels', () => {
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
-    cleanups.push(async () => {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-      await exited;
-    });
+    const exited = trackChild(child, cleanups);
     const master = group.nodes[0]!;
     await waitFor(() => stdout.includes('ready '), { timeoutMs: 20_000, message: `python ready (${stderr})` });
     expect(stdout).toBe(`ready 127.0.0.1 ${master.port}\n`);

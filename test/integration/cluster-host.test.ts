@@ -10,6 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/main.js';
 import { startCluster, startClusterHost, type StartedCluster } from '../../src/runtime/cluster-host.js';
 import { HostStartError, startServerHost, type ServerHost } from '../../src/runtime/server-host.js';
+import { listening } from '../helpers/cli-process.js';
 import { RespClient, freePort, tempDir, waitFor } from '../helpers/servers.js';
 
 /** Runs a tool to completion without blocking the event loop (the nodes it talks to live in this process). */
@@ -34,18 +35,6 @@ function bindable(port: number): Promise<boolean> {
     const server = createServer();
     server.once('error', () => resolve(false));
     server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-  });
-}
-
-/** Whether a TCP connection to the port is refused. */
-function refused(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(false);
-    });
-    socket.once('error', () => resolve(true));
   });
 }
 
@@ -79,10 +68,10 @@ describe('a cluster node on real TCP', () => {
     expect(await client.run('CONFIG', 'GET', 'port')).toEqual(['port', String(host.port)]);
     expect(await client.run('CONFIG', 'GET', 'cluster-port')).toEqual(['cluster-port', String(host.busPort)]);
     client.socket.destroy();
-    expect(await refused(host.busPort!)).toBe(false);
+    expect(await listening(host.busPort!)).toBe(true);
     await host.stop('nosave');
-    expect(await refused(host.port)).toBe(true);
-    expect(await refused(host.busPort!)).toBe(true);
+    expect(await listening(host.port)).toBe(false);
+    expect(await listening(host.busPort!)).toBe(false);
   });
 
   it('uses port + 10000 for the bus by default', async () => {
@@ -143,7 +132,7 @@ describe('a cluster node on real TCP', () => {
       `Could not create server TCP listening socket 127.0.0.1:${busPort}: bind: Address already in use`,
     );
     expect(lines.join('\n')).toContain(`Failed listening on port ${busPort} (cluster), aborting.`);
-    expect(await refused(port)).toBe(true);
+    expect(await listening(port)).toBe(false);
     expect(existsSync(join(dir, 'nodes.conf.lock'))).toBe(false);
   });
 
@@ -187,7 +176,7 @@ describe('redis-sim server in cluster mode (in-process CLI)', () => {
     expect(result.stderr).toBe('');
     expect(result.stdout).toMatch(/^\d+:M .* # Unrecoverable error: corrupted cluster config file\.\n$/m);
     expect(result.stdout).not.toContain('redis-sim:');
-    expect(await refused(port)).toBe(true);
+    expect(await listening(port)).toBe(false);
     expect(existsSync(join(dir, 'nodes.conf.lock'))).toBe(false);
     cleanup();
   });
@@ -227,7 +216,7 @@ describe('startCluster', () => {
     expect(ports).toHaveLength(2 * size);
     await c.stop();
     cluster = null;
-    for (const port of ports) expect(await refused(port)).toBe(true);
+    for (const port of ports) expect(await listening(port)).toBe(false);
   }
 
   it('forms 3 masters on ephemeral ports', async () => {
@@ -258,7 +247,7 @@ describe('startCluster', () => {
     });
     await expect(start).rejects.toThrow('Interrupted while forming the cluster');
     expect(ports.size).toBe(3);
-    for (const port of ports) expect(await refused(port)).toBe(true);
+    for (const port of ports) expect(await listening(port)).toBe(false);
     cleanup();
   });
 

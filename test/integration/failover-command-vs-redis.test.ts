@@ -15,6 +15,7 @@ import {
   type ProcessServer,
   type RespClient,
 } from '../helpers/servers.js';
+import { info, infoPairs, masked, onlineReplicas } from '../helpers/resp-info.js';
 
 /** redis-sim in this process, its log kept. */
 interface LoggedSim {
@@ -83,31 +84,6 @@ afterAll(async () => {
   await Promise.all([realOfReal, realOfSim, simOfReal, loneReal, loneSim].map((s) => s?.stop()));
   await Promise.all([realMaster, simMaster, realMaster2].map((s) => s?.stop()));
 });
-
-async function info(c: RespClient, section = 'replication'): Promise<Record<string, string>> {
-  return Object.fromEntries(await infoPairs(c, section));
-}
-
-async function infoPairs(c: RespClient, section: string): Promise<[string, string][]> {
-  const text = (await c.run('INFO', section)) as string;
-  return text
-    .split('\r\n')
-    .filter((l) => l !== '' && !l.startsWith('#'))
-    .map((l) => {
-      const i = l.indexOf(':');
-      return [l.slice(0, i), l.slice(i + 1)];
-    });
-}
-
-async function onlineReplicas(c: RespClient): Promise<number> {
-  const i = await info(c);
-  return Object.keys(i).filter((k) => /^slave\d+$/.test(k) && i[k]!.includes('state=online')).length;
-}
-
-/** INFO values with digits and hex ids masked, so only names, order and formats are compared. */
-function masked(pairs: [string, string][]): [string, string][] {
-  return pairs.map(([k, v]) => [k, v.replace(/[0-9a-f]{40}/g, '<id>').replace(/[0-9]+(\.[0-9]+)?/g, 'N')]);
-}
 
 /** Runs the same commands on both servers, returning both lists of replies. */
 async function both(

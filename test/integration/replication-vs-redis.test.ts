@@ -20,6 +20,7 @@ import {
   type RespClient,
   tempDir,
 } from '../helpers/servers.js';
+import { info, infoPairs, masked, onlineReplicas } from '../helpers/resp-info.js';
 
 type SimServer = Awaited<ReturnType<typeof startSimServer>>;
 
@@ -66,8 +67,8 @@ beforeAll(async () => {
     pool.connect(simOfSim),
   ]);
   await Promise.all([
-    waitFor(async () => (await connectedReplicas(rm)) === 2, { timeoutMs: 15_000, message: 'real master replicas' }),
-    waitFor(async () => (await connectedReplicas(sm)) === 2, { timeoutMs: 15_000, message: 'sim master replicas' }),
+    waitFor(async () => (await onlineReplicas(rm)) === 2, { timeoutMs: 15_000, message: 'real master replicas' }),
+    waitFor(async () => (await onlineReplicas(sm)) === 2, { timeoutMs: 15_000, message: 'sim master replicas' }),
   ]);
 }, 40_000);
 
@@ -77,28 +78,6 @@ afterAll(async () => {
   await Promise.all([realMaster?.stop(), simMaster?.stop()]);
 });
 
-/** INFO <section> as ordered [name, value] pairs. */
-async function infoPairs(c: RespClient, section: string): Promise<[string, string][]> {
-  const text = (await c.run('INFO', section)) as string;
-  return text
-    .split('\r\n')
-    .filter((l) => l !== '' && !l.startsWith('#'))
-    .map((l) => {
-      const i = l.indexOf(':');
-      return [l.slice(0, i), l.slice(i + 1)];
-    });
-}
-
-async function info(c: RespClient, section = 'replication'): Promise<Record<string, string>> {
-  return Object.fromEntries(await infoPairs(c, section));
-}
-
-/** connected_slaves counting only online ones, so a replica mid-sync does not count. */
-async function connectedReplicas(c: RespClient): Promise<number> {
-  const i = await info(c);
-  return Object.keys(i).filter((k) => /^slave\d+$/.test(k) && i[k]!.includes('state=online')).length;
-}
-
 async function linkUp(c: RespClient): Promise<boolean> {
   return (await info(c)).master_link_status === 'up';
 }
@@ -107,11 +86,6 @@ async function linkUp(c: RespClient): Promise<boolean> {
 function shape(reply: PlainReply): unknown {
   if (Array.isArray(reply)) return reply.map(shape);
   return typeof reply;
-}
-
-/** INFO values with digits and hex ids masked, so only names, order and formats are compared. */
-function masked(pairs: [string, string][]): [string, string][] {
-  return pairs.map(([k, v]) => [k, v.replace(/[0-9a-f]{40}/g, '<id>').replace(/[0-9]+(\.[0-9]+)?/g, 'N')]);
 }
 
 describe('a real replica of a redis-sim master', () => {
@@ -236,7 +210,7 @@ describe('a redis-sim replica of a real master', () => {
 
 describe('ROLE and INFO replication next to real Redis', () => {
   it('ROLE has the same shape on masters and on replicas', async () => {
-    await waitFor(async () => (await linkUp(sr)) && (await connectedReplicas(rm)) === 2, { message: 'links up' });
+    await waitFor(async () => (await linkUp(sr)) && (await onlineReplicas(rm)) === 2, { message: 'links up' });
     expect(shape(await sm.run('ROLE'))).toEqual(shape(await rm.run('ROLE')));
     expect(shape(await ss.run('ROLE'))).toEqual(shape(await rr.run('ROLE')));
     expect(shape(await sr.run('ROLE'))).toEqual(shape(await rs.run('ROLE')));
@@ -321,7 +295,7 @@ describe('redis-cli --rdb (REPLCONF rdb-only, SYNC)', () => {
       expect(keys.sim).toEqual(keys.real);
       // The RDB-only client is gone; the two replicas stay online.
       await waitFor(async () => (await info(sm)).connected_slaves === '2', { message: 'rdb-only client gone' });
-      expect(await connectedReplicas(sm)).toBe(2);
+      expect(await onlineReplicas(sm)).toBe(2);
     } finally {
       cleanup();
     }

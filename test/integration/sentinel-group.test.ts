@@ -2,22 +2,10 @@
 // process; failMaster kills the master, waitForSwitchMaster resolves on a Sentinel's +switch-master, writes succeed
 // on the promoted replica, the other replica follows it, and the restarted old master becomes a replica.
 
-import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startSentinelGroup, type StartedSentinelGroup } from '../../src/index.js';
+import { listening } from '../helpers/cli-process.js';
 import { ClientPool, waitFor } from '../helpers/servers.js';
-
-/** Whether something accepts TCP connections on the port. */
-function listening(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
 
 /** INFO replication of a data node as a field map, read through RESP. */
 async function replication(pool: ClientPool, port: number): Promise<Record<string, string>> {

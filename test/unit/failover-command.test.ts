@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { toPlain } from '../../src/protocol/reply-text.js';
 import { Simulation } from '../../src/sim/simulation.js';
+import { info } from '../helpers/sim-queries.js';
 
 /** A master `m` and a replica `r` of it, synced. */
 function pair(seed: number) {
@@ -15,16 +16,6 @@ function pair(seed: number) {
   const rPort = r.address.split(':')[1]!;
   sim.runUntil(() => r.node.replication.linkUp(), 10_000);
   return { sim, m, r, mPort, rPort };
-}
-
-function info(sim: Simulation, name: string, section = 'replication'): Record<string, string> {
-  const text = toPlain(sim.client(name).run('INFO', section)) as string;
-  const out: Record<string, string> = {};
-  for (const line of text.split('\r\n')) {
-    const i = line.indexOf(':');
-    if (i > 0) out[line.slice(0, i)] = line.slice(i + 1);
-  }
-  return out;
 }
 
 /** The node's log lines (event log lines `<time> [<name>] <text>`). */

@@ -9,7 +9,8 @@ import { SLOT_COUNT } from '../../cluster/constants.js';
 import type { Reply } from '../../protocol/reply.js';
 import type { TimerHandle } from '../../env/env.js';
 import type { Prng } from '../prng.js';
-import type { SimCall, SimClient } from '../sim-client.js';
+import { ClientConnections } from '../client-connections.js';
+import type { SimCall } from '../sim-client.js';
 import type { Simulation } from '../simulation.js';
 
 /** How one operation ended. `unknown`: sent, but no reply (timeout or link lost), so it may or may not have applied. */
@@ -44,7 +45,7 @@ export class ClusterClient {
   inFlight = 0;
 
   private readonly slots: (string | null)[] = new Array<string | null>(SLOT_COUNT).fill(null);
-  private readonly conns = new Map<string, SimClient>();
+  private readonly conns: ClientConnections;
   private readonly attemptTimeoutMs: number;
   private readonly deadlineMs: number;
   private readonly retryDelayMs: number;
@@ -58,6 +59,7 @@ export class ClusterClient {
     options: ClusterClientOptions,
   ) {
     this.name = options.name;
+    this.conns = new ClientConnections(sim, options.name);
     this.attemptTimeoutMs = options.attemptTimeoutMs ?? 1000;
     this.deadlineMs = options.deadlineMs ?? 3000;
     this.retryDelayMs = options.retryDelayMs ?? 100;
@@ -78,7 +80,7 @@ export class ClusterClient {
 
   /** Closes every connection. */
   close(): void {
-    for (const conn of this.conns.values()) conn.close();
+    this.conns.closeAll();
   }
 
   // --- internal ---
@@ -86,7 +88,7 @@ export class ClusterClient {
   private _attempt(op: _Op): void {
     const address = op.ask ?? this.slots[op.slot] ?? this._seedAddress();
     const node = this._nodeAt(address);
-    const conn = this._conn(address);
+    const conn = this.conns.get(address);
     if (op.ask !== null) conn.call('ASKING');
     const call = conn.call(...op.args);
     let settled = false;
@@ -163,18 +165,6 @@ export class ClusterClient {
   private _nodeAt(address: string): string {
     for (const node of this.sim.nodes()) if (node.address === address) return node.name;
     return address;
-  }
-
-  private _conn(address: string): SimClient {
-    let conn = this.conns.get(address);
-    if (conn === undefined) {
-      const port = address.slice(address.lastIndexOf(':') + 1);
-      conn = this.sim.client(address, { name: `${this.name}.${port}` });
-      this.conns.set(address, conn);
-    } else if (!conn.connected) {
-      conn.reconnect();
-    }
-    return conn;
   }
 }
 

@@ -85,6 +85,14 @@ export class FaultInjector {
     this.faults = new SimulationFaults(sim);
   }
 
+  /** Schedules each fault of the schedule that falls within the phase (`phaseMs` from now) at its time. */
+  scheduleAll(faults: readonly ScheduledFault[], phaseMs: number): void {
+    for (const fault of faults) {
+      if (fault.at < 0 || fault.at >= phaseMs) continue;
+      this.sim.schedule(fault.at, () => this.apply(fault.action));
+    }
+  }
+
   /** Applies one action now; a fault that does not fit the nodes' state (FaultError) is skipped and noted. */
   apply(action: FaultAction): void {
     if (action.kind === 'failover') return this._failover(action.node, action.mode);

@@ -35,6 +35,7 @@ export {
   listAppendWorkload,
   readBackArgs,
   type AckedWrite,
+  type ClientWorkloadContext,
   type Container,
   type ListAppendOptions,
   type UnknownWrite,

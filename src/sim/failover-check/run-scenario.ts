@@ -4,6 +4,7 @@
 // report with every invariant violation, the writes lost (allowed or not) and the event log's hash.
 
 import type { FormedCluster } from '../../cluster/cluster-former.js';
+import { ScenarioInvariantError, sampleEvery, workloadClients, type ScenarioReport } from '../scenario-run.js';
 import { formCluster } from '../sim-cluster.js';
 import { Simulation, type Directives } from '../simulation.js';
 import { FaultInjector, type ScheduledFault } from './faults.js';
@@ -52,18 +53,10 @@ export interface RunFailoverOptions {
   readonly sampleMs?: number;
 }
 
-/** What a run found. `ok` is true when there is no violation. */
-export interface FailoverReport {
-  readonly ok: boolean;
-  readonly seed: number;
-  /** The event log's SHA-256: the same for every run of the same scenario. */
-  readonly eventLogHash: string;
-  readonly eventLogLines: number;
-  readonly violations: readonly Violation[];
+/** What a run found. */
+export interface FailoverReport extends ScenarioReport<Violation> {
   /** Node name → its role at formation (`master`, or `replica of nX`). */
   readonly roles: Readonly<Record<string, string>>;
-  /** What the faults did, `<ms into the fault phase> <action>`. */
-  readonly timeline: readonly string[];
   readonly writes: {
     readonly acked: number;
     readonly survived: number;
@@ -85,20 +78,14 @@ export interface FailoverReport {
   readonly settled: boolean;
   /** After the final kills: whether the survivors were expected to reach cluster_state:ok, and whether they did. */
   readonly afterKills: { readonly killed: readonly string[]; readonly expectOk: boolean; readonly ok: boolean } | null;
-  /** Virtual ms the whole run took. */
-  readonly virtualMs: number;
 }
 
 /** Thrown when a run breaks an invariant (by assertFailoverScenario); carries the report. */
-export class FailoverInvariantError extends Error {
+export class FailoverInvariantError extends ScenarioInvariantError<FailoverReport> {
   override readonly name = 'FailoverInvariantError';
 
-  constructor(readonly report: FailoverReport) {
-    super(
-      `Failover invariants broken (seed ${report.seed}, event log ${report.eventLogHash.slice(0, 16)}):\n` +
-        report.violations.map((v) => `  [${v.invariant}] at ${v.at}: ${v.message}`).join('\n') +
-        `\n  faults: ${report.timeline.join('; ')}`,
-    );
+  constructor(report: FailoverReport) {
+    super('Failover', report);
   }
 }
 
@@ -115,11 +102,7 @@ export function runFailoverScenario(scenario: FailoverScenario, options: RunFail
   const violations: Violation[] = [];
 
   // Sampling runs for the whole life of the scenario.
-  const sampler = (): void => {
-    monitor.sample();
-    sim.schedule(sampleMs, sampler);
-  };
-  sampler();
+  sampleEvery(sim, sampleMs, () => monitor.sample());
 
   // The fault phase: workload and faults together.
   const phaseStart = sim.now();
@@ -134,21 +117,14 @@ export function runFailoverScenario(scenario: FailoverScenario, options: RunFail
     seeds: names,
     endsAt,
     active: () => sim.now() < endsAt,
-    client: (opts = {}) => {
-      const client = new ClusterClient(sim, names, workloadRng.fork(`client-${clients.length}`), {
-        name: opts.name ?? `wc${clients.length + 1}`,
-        ...opts,
-      });
-      clients.push(client);
-      return client;
-    },
+    client: workloadClients(
+      clients,
+      (index, opts) => new ClusterClient(sim, names, workloadRng.fork(`client-${index}`), opts),
+    ),
   };
   (options.workload ?? listAppendWorkload())(ctx);
   const injector = new FaultInjector(sim, names, phaseStart);
-  for (const fault of scenario.faults) {
-    if (fault.at < 0 || fault.at >= scenario.faultPhaseMs) continue;
-    sim.schedule(fault.at, () => injector.apply(fault.action));
-  }
+  injector.scheduleAll(scenario.faults, scenario.faultPhaseMs);
   sim.runFor(scenario.faultPhaseMs);
 
   // Heal, and wait until the cluster agrees again (operations still in flight finish meanwhile).

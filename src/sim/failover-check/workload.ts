@@ -77,21 +77,25 @@ export class WriteLedger {
   }
 }
 
-/** What a workload gets: the world, a random stream, the ledger, and clients. */
-export interface WorkloadContext {
+/** What a workload gets whatever its clients (C, made from options O): the world, a random stream, the ledger and clients. */
+export interface ClientWorkloadContext<C, O> {
   readonly sim: Simulation;
   /** The workload's own random stream (forked from the simulation seed). */
   readonly rng: Prng;
-  /** Where acknowledged and unknown writes go. */
+  /** Where acknowledged, unknown and failed writes go. */
   readonly ledger: WriteLedger;
+  /** Whether new operations may still start. */
+  active(): boolean;
+  /** A new client. */
+  client(options?: Partial<O>): C;
+}
+
+/** What a failover workload gets: the context of redirect-following clients, and where they may start. */
+export interface WorkloadContext extends ClientWorkloadContext<ClusterClient, ClusterClientOptions> {
   /** Node names clients may start from. */
   readonly seeds: readonly string[];
-  /** Virtual time after which no new operation may start. */
+  /** Virtual time after which no new operation may start (active() is now < endsAt). */
   readonly endsAt: number;
-  /** Whether new operations may still start (now < endsAt). */
-  active(): boolean;
-  /** A new redirect-following client. */
-  client(options?: Partial<ClusterClientOptions>): ClusterClient;
 }
 
 /** A workload: schedules its operations on the simulation (sim.schedule) and records writes in ctx.ledger. */
@@ -118,32 +122,56 @@ export function listAppendWorkload(options: ListAppendOptions = {}): Workload {
   const keys = options.keys ?? 24;
   const intervalMs = options.intervalMs ?? 40;
   const readShare = options.readShare ?? 0.2;
-  return (ctx) => {
-    for (let c = 0; c < clients; c++) {
-      const client = ctx.client({ name: `w${c + 1}` });
-      let seq = 0;
-      const step = (): void => {
-        if (!ctx.active()) return;
-        const key = `list:${ctx.rng.nextInt(keys)}`;
-        const next = (): void => {
-          ctx.sim.schedule(1 + ctx.rng.nextInt(intervalMs * 2), step);
-        };
-        if (ctx.rng.nextFloat() < readShare) {
-          client.call(key, ['LRANGE', key, '0', '-1'], (outcome) => {
-            if (outcome.kind === 'reply' && outcome.reply.t !== 'error') ctx.ledger.reads++;
-            next();
-          });
-          return;
-        }
-        const element = `${client.name}-${++seq}`;
-        client.call(key, ['RPUSH', key, element], (outcome) => {
-          ctx.ledger.record(key, 'list', element, outcome);
+  return (ctx) =>
+    startListAppenders(ctx, { clients, keys, intervalMs, readShare }, (client, key, args, done) =>
+      client.call(key, args, done),
+    );
+}
+
+/** The shape of the list-append loops: how many, over how many lists, how often, and the share of reads. */
+export interface ListAppendShape {
+  readonly clients: number;
+  readonly keys: number;
+  readonly intervalMs: number;
+  /** Share of operations that are reads (LRANGE); when undefined there are none, and no random draw decides. */
+  readonly readShare?: number;
+}
+
+/**
+ * Starts the list-append clients `w1`, `w2`, …, each with one operation in flight while ctx.active(): RPUSH a unique
+ * element `<client>-<n>` to a random list `list:<k>` (recorded in the ledger), or now and then read the list back,
+ * then pause 1 to 2×intervalMs virtual ms. `send` sends a command for a key through a client.
+ */
+export function startListAppenders<C extends { readonly name: string }>(
+  ctx: ClientWorkloadContext<C, { readonly name: string }>,
+  shape: ListAppendShape,
+  send: (client: C, key: string, args: readonly string[], done: (outcome: ClusterCallOutcome) => void) => void,
+): void {
+  const { keys, intervalMs, readShare } = shape;
+  for (let c = 0; c < shape.clients; c++) {
+    const client = ctx.client({ name: `w${c + 1}` });
+    let seq = 0;
+    const step = (): void => {
+      if (!ctx.active()) return;
+      const key = `list:${ctx.rng.nextInt(keys)}`;
+      const next = (): void => {
+        ctx.sim.schedule(1 + ctx.rng.nextInt(intervalMs * 2), step);
+      };
+      if (readShare !== undefined && ctx.rng.nextFloat() < readShare) {
+        send(client, key, ['LRANGE', key, '0', '-1'], (outcome) => {
+          if (outcome.kind === 'reply' && outcome.reply.t !== 'error') ctx.ledger.reads++;
           next();
         });
-      };
-      ctx.sim.schedule(ctx.rng.nextInt(intervalMs + 1), step);
-    }
-  };
+        return;
+      }
+      const element = `${client.name}-${++seq}`;
+      send(client, key, ['RPUSH', key, element], (outcome) => {
+        ctx.ledger.record(key, 'list', element, outcome);
+        next();
+      });
+    };
+    ctx.sim.schedule(ctx.rng.nextInt(intervalMs + 1), step);
+  }
 }
 
 /** The elements a read-back reply holds for a container (HKEYS fields, ZRANGE members…); [] for nil or errors. */

@@ -4,6 +4,7 @@
 // violation, the writes lost (allowed or not) and the event log's hash.
 
 import type { Reply } from '../../protocol/reply.js';
+import { ScenarioInvariantError, sampleEvery, workloadClients, type ScenarioReport } from '../scenario-run.js';
 import { Simulation } from '../simulation.js';
 import { FaultInjector, type ScheduledFault } from '../failover-check/faults.js';
 import { WriteLedger } from '../failover-check/workload.js';
@@ -33,16 +34,8 @@ export interface RunSentinelOptions {
   readonly sampleMs?: number;
 }
 
-/** What a run found. `ok` is true when there is no violation. */
-export interface SentinelReport {
-  readonly ok: boolean;
-  readonly seed: number;
-  /** The event log's SHA-256: the same for every run of the same scenario. */
-  readonly eventLogHash: string;
-  readonly eventLogLines: number;
-  readonly violations: readonly SentinelViolation[];
-  /** What the faults did, `<ms into the fault phase> <action>`. */
-  readonly timeline: readonly string[];
+/** What a run found. */
+export interface SentinelReport extends ScenarioReport<SentinelViolation> {
   /** Leader elections won, by epoch. */
   readonly elections: readonly Election[];
   /** The master every Sentinel named at the end (`host:port`), or null when they did not converge. */
@@ -60,20 +53,14 @@ export interface SentinelReport {
     readonly unknown: number;
     readonly failed: number;
   };
-  /** Virtual ms the whole run took. */
-  readonly virtualMs: number;
 }
 
 /** Thrown when a run breaks an invariant (by assertSentinelScenario); carries the report. */
-export class SentinelInvariantError extends Error {
+export class SentinelInvariantError extends ScenarioInvariantError<SentinelReport> {
   override readonly name = 'SentinelInvariantError';
 
-  constructor(readonly report: SentinelReport) {
-    super(
-      `Sentinel invariants broken (seed ${report.seed}, event log ${report.eventLogHash.slice(0, 16)}):\n` +
-        report.violations.map((v) => `  [${v.invariant}] at ${v.at}: ${v.message}`).join('\n') +
-        `\n  faults: ${report.timeline.join('; ')}`,
-    );
+  constructor(report: SentinelReport) {
+    super('Sentinel', report);
   }
 }
 
@@ -85,11 +72,7 @@ export function runSentinelScenario(scenario: SentinelScenario, options: RunSent
   const start = sim.now();
   const group = buildSentinelGroup(sim, scenario.topology);
   const monitor = new SentinelMonitor(sim, group);
-  const sampler = (): void => {
-    monitor.sample();
-    sim.schedule(sampleMs, sampler);
-  };
-  sampler();
+  sampleEvery(sim, sampleMs, () => monitor.sample());
 
   // The fault phase: workload and faults together.
   const endsAt = sim.now() + scenario.faultPhaseMs;
@@ -102,21 +85,11 @@ export function runSentinelScenario(scenario: SentinelScenario, options: RunSent
     rng,
     ledger,
     active: () => sim.now() < endsAt,
-    client: (opts = {}) => {
-      const client = new SentinelClient(sim, group, clients.length, {
-        name: opts.name ?? `wc${clients.length + 1}`,
-        ...opts,
-      });
-      clients.push(client);
-      return client;
-    },
+    client: workloadClients(clients, (index, opts) => new SentinelClient(sim, group, index, opts)),
   };
   (options.workload ?? appendWorkload())(ctx);
   const injector = new FaultInjector(sim, group.all, sim.now());
-  for (const fault of scenario.faults) {
-    if (fault.at < 0 || fault.at >= scenario.faultPhaseMs) continue;
-    sim.schedule(fault.at, () => injector.apply(fault.action));
-  }
+  injector.scheduleAll(scenario.faults, scenario.faultPhaseMs);
   sim.runFor(scenario.faultPhaseMs);
 
   // Heal, and wait until the group converges (operations still in flight finish meanwhile).

@@ -7,7 +7,8 @@
 import type { TimerHandle } from '../../env/env.js';
 import type { Reply } from '../../protocol/reply.js';
 import type { ClusterCallOutcome } from '../failover-check/cluster-client.js';
-import type { SimCall, SimClient } from '../sim-client.js';
+import { ClientConnections } from '../client-connections.js';
+import type { SimCall } from '../sim-client.js';
 import type { Simulation } from '../simulation.js';
 import { MASTER_NAME, serverAt, type SentinelGroup } from './group.js';
 
@@ -34,7 +35,7 @@ export class SentinelClient {
 
   private master: string | null = null;
   private nextSentinel: number;
-  private readonly conns = new Map<string, SimClient>();
+  private readonly conns: ClientConnections;
   private readonly attemptTimeoutMs: number;
   private readonly deadlineMs: number;
   private readonly retryDelayMs: number;
@@ -47,6 +48,7 @@ export class SentinelClient {
     options: SentinelClientOptions,
   ) {
     this.name = options.name;
+    this.conns = new ClientConnections(sim, options.name);
     this.nextSentinel = firstSentinel;
     this.attemptTimeoutMs = options.attemptTimeoutMs ?? 500;
     this.deadlineMs = options.deadlineMs ?? 2000;
@@ -65,7 +67,7 @@ export class SentinelClient {
 
   /** Closes every connection. */
   close(): void {
-    for (const conn of this.conns.values()) conn.close();
+    this.conns.closeAll();
   }
 
   // --- internal ---
@@ -126,7 +128,7 @@ export class SentinelClient {
     args: readonly string[],
     done: (reply: Reply | undefined, why: string) => void,
   ): void {
-    const conn = this._conn(address);
+    const conn = this.conns.get(address);
     let settled = false;
     let timer: TimerHandle | null = null;
     timer = this.sim.schedule(this.attemptTimeoutMs, () => {
@@ -142,17 +144,5 @@ export class SentinelClient {
       timer?.cancel();
       done(c.reply, c.failure ?? 'lost');
     });
-  }
-
-  private _conn(address: string): SimClient {
-    let conn = this.conns.get(address);
-    if (conn === undefined) {
-      const port = address.slice(address.lastIndexOf(':') + 1);
-      conn = this.sim.client(address, { name: `${this.name}.${port}` });
-      this.conns.set(address, conn);
-    } else if (!conn.connected) {
-      conn.reconnect();
-    }
-    return conn;
   }
 }

@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { toPlain } from '../../../src/protocol/reply-text.js';
 import { Simulation } from '../../../src/sim/simulation.js';
+import { info } from '../../helpers/sim-queries.js';
 
 /** A master `m` and a replica `r` of it; diskless sync without delay so tests do not wait 5 virtual seconds. */
 function pair(seed = 1, masterDirectives: [string, string[]][] = [], replicaDirectives: [string, string[]][] = []) {
@@ -12,16 +13,6 @@ function pair(seed = 1, masterDirectives: [string, string[]][] = [], replicaDire
   const port = m.address.split(':')[1]!;
   const r = sim.addNode('r', [['replicaof', ['127.0.0.1', port]], ...replicaDirectives]);
   return { sim, m, r, port };
-}
-
-function info(sim: Simulation, name: string, section = 'replication'): Record<string, string> {
-  const text = toPlain(sim.client(name).run('INFO', section)) as string;
-  const out: Record<string, string> = {};
-  for (const line of text.split('\r\n')) {
-    const i = line.indexOf(':');
-    if (i > 0) out[line.slice(0, i)] = line.slice(i + 1);
-  }
-  return out;
 }
 
 function linkUp(sim: Simulation, name: string): boolean {

@@ -3,20 +3,9 @@
 // 7.0.15 does (checked against a real redis-sentinel: `ip` empty, `address=:port`, a rewritten `monitor m  port`).
 
 import { describe, expect, it } from 'vitest';
-import { toPlain } from '../../../src/protocol/reply-text.js';
 import { addrText, announcedHost, sameAddr } from '../../../src/sentinel/sentinel-instance.js';
 import { Simulation } from '../../../src/sim/simulation.js';
-
-function run(sim: Simulation, name: string, ...args: string[]): unknown {
-  return toPlain(sim.client(name).run(...args));
-}
-
-function fields(entry: unknown): Record<string, string> {
-  const flat = entry as string[];
-  const out: Record<string, string> = {};
-  for (let i = 0; i < flat.length; i += 2) out[flat[i]!] = flat[i + 1]!;
-  return out;
-}
+import { fields, run } from '../../helpers/sim-queries.js';
 
 function sentinelWith(lines: string[][]): Simulation {
   const sim = new Simulation({ seed: 1 });

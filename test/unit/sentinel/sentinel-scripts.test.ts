@@ -6,13 +6,10 @@ import { describe, expect, it } from 'vitest';
 import { toPlain } from '../../../src/protocol/reply-text.js';
 import { SCRIPT_MAX_QUEUE, SCRIPT_MAX_RUNNING } from '../../../src/sentinel/sentinel-scripts.js';
 import { Simulation, type Directives } from '../../../src/sim/simulation.js';
+import { run } from '../../helpers/sim-queries.js';
 
 const NOTIFY = '/opt/scripts/notify.sh';
 const RECONF = '/opt/scripts/reconf.sh';
-
-function run(sim: Simulation, name: string, ...args: string[]): unknown {
-  return toPlain(sim.client(name).run(...args));
-}
 
 function fields(entry: unknown): Record<string, unknown> {
   const flat = entry as unknown[];

@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { toPlain } from '../../../src/protocol/reply-text.js';
 import { Simulation } from '../../../src/sim/simulation.js';
+import { fields, info, run } from '../../helpers/sim-queries.js';
 
 const MASTER_PORT = '6379';
 
@@ -31,17 +32,6 @@ function world(seed = 1) {
     );
   }
   return sim;
-}
-
-function run(sim: Simulation, name: string, ...args: string[]): unknown {
-  return toPlain(sim.client(name).run(...args));
-}
-
-function fields(entry: unknown): Record<string, string> {
-  const flat = entry as string[];
-  const out: Record<string, string> = {};
-  for (let i = 0; i < flat.length; i += 2) out[flat[i]!] = flat[i + 1]!;
-  return out;
 }
 
 function masterAddr(sim: Simulation, sentinel: string): string {
@@ -272,14 +262,4 @@ function sentinelEvents(sim: Simulation): string[] {
     .lines()
     .filter((l) => / \[s\d\] X /.test(l))
     .map((l) => l.replace(/^\d+ \[(s\d)\] X . /, '$1 '));
-}
-
-function info(sim: Simulation, name: string): Record<string, string> {
-  const text = run(sim, name, 'INFO', 'replication') as string;
-  const out: Record<string, string> = {};
-  for (const line of text.split('\r\n')) {
-    const i = line.indexOf(':');
-    if (i > 0) out[line.slice(0, i)] = line.slice(i + 1);
-  }
-  return out;
 }
