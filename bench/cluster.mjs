@@ -23,19 +23,20 @@ import {
   HOST,
   callOnce,
   field,
-  checkRunning,
   formatMs,
+  formatReport,
   freePortBlock,
   launch,
   machine,
-  machineLines,
   markdownTable,
   oneLine,
   publish,
   run,
+  startClusterNode,
   stopAll,
   tail,
   until as untilWithin,
+  untilPing,
 } from './kit.mjs';
 
 const RESHARD_KEYS = Number(process.env.BENCH_RESHARD_KEYS ?? 100_000);
@@ -45,21 +46,9 @@ const RESHARD_SLOTS = 2000;
 /** How long any one step may take before it counts as failed. */
 const STEP_TIMEOUT_MS = Number(process.env.BENCH_STEP_TIMEOUT_MS ?? 600_000);
 
-/** Polls `condition` until it holds, for at most one step's time. */
-function until(condition, message, timeoutMs = STEP_TIMEOUT_MS) {
-  return untilWithin(condition, message, { timeoutMs });
-}
-
-/** Waits until every port answers PING; fails at once, with its output, when one of `procs` exits. */
-function untilPing(ports, procs = []) {
-  return until(
-    async () => {
-      checkRunning(procs);
-      for (const port of ports) if ((await callOnce(port, 'PING')) !== 'PONG') return false;
-      return true;
-    },
-    `PING on ${ports.join(',')}`,
-  );
+/** Polls `condition` for at most one step's time; fails at once, with its output, when one of `procs` exits. */
+function until(condition, message, procs = []) {
+  return untilWithin(condition, message, { timeoutMs: STEP_TIMEOUT_MS, procs });
 }
 
 /** Waits until CLUSTER INFO says cluster_state:ok on every port (with one connection per node). */
@@ -68,7 +57,6 @@ async function untilClusterOk(ports, procs = []) {
   try {
     await until(
       async () => {
-        checkRunning(procs);
         for (let i = 0; i < ports.length; i++) {
           conns[i] ??= await Conn.open(ports[i]);
           if (field(await conns[i].call('CLUSTER', 'INFO'), 'cluster_state') !== 'ok') return false;
@@ -76,6 +64,7 @@ async function untilClusterOk(ports, procs = []) {
         return true;
       },
       `cluster_state:ok on ${ports.join(',')}`,
+      procs,
     );
   } finally {
     for (const c of conns) c?.close();
@@ -104,34 +93,6 @@ function untilConverged(ports, count) {
     },
     `${count} nodes converged on ${ports.join(',')}`,
   );
-}
-
-/** The common cluster-node options, as utils/create-cluster writes them. */
-function clusterNodeArgs(port, dir) {
-  return [
-    '--port',
-    String(port),
-    '--bind',
-    HOST,
-    '--cluster-enabled',
-    'yes',
-    '--cluster-config-file',
-    `nodes-${port}.conf`,
-    '--cluster-node-timeout',
-    '5000',
-    '--appendonly',
-    'no',
-    '--save',
-    '',
-    '--dir',
-    dir,
-  ];
-}
-
-/** Starts one cluster-enabled node of `kind` (real redis-server or `redis-sim server`). */
-function startNode(kind, port, dir) {
-  if (kind === 'real') return launch(`redis-server :${port}`, 'redis-server', clusterNodeArgs(port, dir));
-  return launch(`redis-sim server :${port}`, process.execPath, [CLI, 'server', ...clusterNodeArgs(port, dir)]);
 }
 
 // --- loading keys ---
@@ -200,8 +161,8 @@ async function measureFormation(kind, dir) {
       const ms = performance.now() - t0;
       return { ms, detail: `\`redis-sim cluster --masters 4 --replicas 1 --port ${base}\`` };
     }
-    for (const port of ports) started.push(startNode('real', port, dir));
-    await untilPing(ports, started);
+    for (const port of ports) started.push(startClusterNode('real', port, dir));
+    await untilPing(ports, { timeoutMs: STEP_TIMEOUT_MS, procs: started });
     const tStarted = performance.now();
     const addresses = ports.map((p) => `${HOST}:${p}`);
     await run('redis-cli', ['--cluster', 'create', ...addresses, '--cluster-replicas', '1', '--cluster-yes']);
@@ -223,8 +184,8 @@ async function measureReshard(kind, dir) {
   const ports = [base, base + 1, base + 2, base + 3];
   const started = [];
   try {
-    for (const port of ports) started.push(startNode(kind, port, dir));
-    await untilPing(ports, started);
+    for (const port of ports) started.push(startClusterNode(kind, port, dir));
+    await untilPing(ports, { timeoutMs: STEP_TIMEOUT_MS, procs: started });
     const addresses = ports.map((p) => `${HOST}:${p}`);
     await run('redis-cli', [
       '--cluster',
@@ -290,7 +251,7 @@ async function measureSync(kind, dir) {
       started.push(launch('redis-sim master', process.execPath, [CLI, 'server', ...masterArgs]));
       started.push(launch('redis-sim replica', process.execPath, [CLI, 'server', ...replicaArgs]));
     }
-    await untilPing([masterPort, replicaPort], started);
+    await untilPing([masterPort, replicaPort], { timeoutMs: STEP_TIMEOUT_MS, procs: started });
     const files = await writeLoadFiles(dir, SYNC_KEYS, () => masterPort);
     await pipeLoad(masterPort, files.get(masterPort));
     const size = await callOnce(masterPort, 'DBSIZE');
@@ -301,11 +262,14 @@ async function measureSync(kind, dir) {
       const t0 = performance.now();
       const reply = await replica.call('REPLICAOF', HOST, masterPort);
       if (reply !== 'OK') throw new Error(`REPLICAOF answered ${JSON.stringify(reply)}`);
-      await until(async () => {
-        checkRunning(started);
-        const info = await replica.call('INFO', 'replication');
-        return field(info, 'master_link_status') === 'up' && field(info, 'master_sync_in_progress') === '0';
-      }, 'replica in sync');
+      await until(
+        async () => {
+          const info = await replica.call('INFO', 'replication');
+          return field(info, 'master_link_status') === 'up' && field(info, 'master_sync_in_progress') === '0';
+        },
+        'replica in sync',
+        started,
+      );
       const ms = performance.now() - t0;
       const synced = await replica.call('DBSIZE');
       if (synced !== SYNC_KEYS) throw new Error(`replica holds ${synced} keys after the sync, expected ${SYNC_KEYS}`);
@@ -387,22 +351,14 @@ async function main() {
 
   const header = ['measurement', 'redis-server', 'redis-sim', 'sim/real', 'goal', ''];
   const table = markdownTable(header, rows);
-  const report = [
-    `## Cluster ${new Date().toISOString()}`,
-    '',
-    ...machineLines(info),
+  const about = [
     `- Command: \`npm run bench:cluster\` (bench/cluster.mjs; BENCH_RESHARD_KEYS=${RESHARD_KEYS}, BENCH_SYNC_KEYS=${SYNC_KEYS})`,
     "- Cluster nodes: `--cluster-enabled yes --cluster-node-timeout 5000 --appendonly no --save ''` (as utils/create-cluster);" +
       ' real formation: 8 × redis-server + `redis-cli --cluster create … --cluster-replicas 1 --cluster-yes`, redis-sim: `redis-sim cluster --masters 4 --replicas 1`',
     `- Reshard: \`redis-cli --cluster create\` of 3 masters, \`redis-cli --cluster add-node\` of a 4th, keys \`key:<i>\` loaded with \`redis-cli --pipe\` into each owner, then \`redis-cli --cluster reshard <seed> --cluster-from all --cluster-to <new id> --cluster-slots ${RESHARD_SLOTS} --cluster-yes\` timed`,
     "- Sync: master `--save '' --appendonly no --repl-diskless-sync-delay 0` loaded with `redis-cli --pipe`, then `REPLICAOF` on an empty replica, timed until `master_link_status:up` and `master_sync_in_progress:0`",
-    '',
-    table,
-    '',
-    ...notes,
-    '',
-  ].join('\n');
-  publish(report, 'BENCH_CLUSTER_NO_APPEND');
+  ];
+  publish(formatReport({ title: 'Cluster', info, about, blocks: [table], notes }), 'BENCH_CLUSTER_NO_APPEND');
 }
 
 await main();

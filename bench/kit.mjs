@@ -1,5 +1,6 @@
-// What every benchmark script shares: paths, free ports, spawned processes that are all killed at the end, a small
-// RESP client on the project's own parser, polling, the machine's description and the RESULTS.md report.
+// What every benchmark script shares: paths, free ports, spawned processes that are all killed at the end (servers and
+// cluster nodes of both kinds among them), a small RESP client on the project's own parser, polling, the machine's
+// description and the RESULTS.md report.
 
 import { spawn, execFileSync } from 'node:child_process';
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
@@ -60,6 +61,8 @@ export function launch(name, command, args, options = {}) {
     child,
     output: () => output,
     running: () => child.exitCode === null && child.signalCode === null,
+    /** Sends SIGKILL without waiting for the exit, so that a timed crash starts its clock at once. */
+    kill: () => child.kill('SIGKILL'),
     /** Kills the process with `signal` (SIGKILL by default) and waits for it to exit. */
     async stop(signal = 'SIGKILL') {
       if (proc.running()) child.kill(signal);
@@ -81,6 +84,39 @@ process.on('SIGINT', () => {
   for (const p of processes) p.child.kill('SIGKILL');
   process.exit(130);
 });
+
+/** Launches a server of `kind`: real `redis-server`, or `redis-sim server` (any other kind), with `args`. */
+export function launchServer(kind, port, args) {
+  if (kind === 'real') return launch(`redis-server :${port}`, 'redis-server', args);
+  return launch(`redis-sim server :${port}`, process.execPath, [CLI, 'server', ...args]);
+}
+
+/** The cluster-node options of both kinds, as utils/create-cluster writes them (with `nodeTimeoutMs`). */
+function clusterNodeArgs(port, dir, nodeTimeoutMs = 5000) {
+  return [
+    '--port',
+    String(port),
+    '--bind',
+    HOST,
+    '--cluster-enabled',
+    'yes',
+    '--cluster-config-file',
+    `nodes-${port}.conf`,
+    '--cluster-node-timeout',
+    String(nodeTimeoutMs),
+    '--appendonly',
+    'no',
+    '--save',
+    '',
+    '--dir',
+    dir,
+  ];
+}
+
+/** Starts one cluster-enabled node of `kind` (real redis-server or `redis-sim server`). */
+export function startClusterNode(kind, port, dir, nodeTimeoutMs = 5000) {
+  return launchServer(kind, port, clusterNodeArgs(port, dir, nodeTimeoutMs));
+}
 
 /** Runs a tool to completion: resolves with its output, rejects with it when it fails or overruns. */
 export function run(command, args, { input, timeoutMs = 600_000 } = {}) {
@@ -165,10 +201,14 @@ export class UnrecoverableStep extends Error {
   name = 'UnrecoverableStep';
 }
 
-/** Polls `condition` every `everyMs` until it holds; throws `message` after `timeoutMs`. */
-export async function until(condition, message, { timeoutMs = 600_000, everyMs = 10 } = {}) {
+/**
+ * Polls `condition` every `everyMs` until it holds; throws `message` after `timeoutMs`, and at once, with its output,
+ * when one of `procs` has exited.
+ */
+export async function until(condition, message, { timeoutMs = 600_000, everyMs = 10, procs = [] } = {}) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
+    checkRunning(procs);
     try {
       if (await condition()) return;
     } catch (e) {
@@ -176,8 +216,25 @@ export async function until(condition, message, { timeoutMs = 600_000, everyMs =
       // not yet
     }
     if (Date.now() > deadline) throw new Error(`timed out: ${message}`);
-    await new Promise((r) => setTimeout(r, everyMs));
+    await sleep(everyMs);
   }
+}
+
+/** Waits until every port answers PING (`options` as for `until`). */
+export function untilPing(ports, options) {
+  return until(
+    async () => {
+      for (const port of ports) if ((await callOnce(port, 'PING')) !== 'PONG') return false;
+      return true;
+    },
+    `PING on ${ports.join(',')}`,
+    options,
+  );
+}
+
+/** Resolves after `ms` milliseconds. */
+export function sleep(ms) {
+  return new Promise((r) => setTimeout(r, ms));
 }
 
 /** Throws, with its last output, when a process that should be serving has exited. */
@@ -194,34 +251,58 @@ export function field(text, name) {
   return line?.slice(name.length + 1);
 }
 
-/** The median of a list of numbers (the mean of the middle two for an even count). */
+/** The median of a list of numbers (the mean of the middle two for an even count); null for an empty list. */
 export function median(values) {
+  if (values.length === 0) return null;
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
   return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
-/** Describes this machine: CPUs, model, Node and Redis versions, load average now. */
-export function machine() {
+/**
+ * Describes this machine: CPUs, model, Node version, load average now and, unless `redis` is false (a
+ * simulation-only benchmark), the Redis version.
+ */
+export function machine({ redis = true } = {}) {
   const cpuinfo = existsSync('/proc/cpuinfo') ? readFileSync('/proc/cpuinfo', 'utf8') : '';
   const model = /^model name\s*:\s*(.*)$/m.exec(cpuinfo)?.[1] ?? 'unknown CPU';
-  let redisVersion = 'redis-server not installed';
-  try {
-    redisVersion = execFileSync('redis-server', ['--version'], { encoding: 'utf8' }).trim();
-  } catch {
-    // a simulation-only benchmark runs without it
+  let redisVersion;
+  if (redis) {
+    try {
+      redisVersion = execFileSync('redis-server', ['--version'], { encoding: 'utf8' }).trim();
+    } catch {
+      redisVersion = 'redis-server not installed';
+    }
   }
   let load = '';
   if (existsSync('/proc/loadavg')) load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
   return { cpus: availableParallelism(), model, node: process.version, redisVersion, load };
 }
 
-/** The two "Machine" and "Node" lines every report starts with. */
+/** The two "Machine" and "Node" lines every report starts with (the Node line names Redis when `info` does). */
 export function machineLines(info) {
   return [
     `- Machine: ${info.cpus} CPUs (${info.model}), load average at start ${info.load || 'n/a'}`,
-    `- Node ${info.node}; ${info.redisVersion}`,
+    info.redisVersion === undefined ? `- Node ${info.node}` : `- Node ${info.node}; ${info.redisVersion}`,
   ];
+}
+
+/**
+ * A report as bench/RESULTS.md keeps it: a `## <title> <time>` heading, the machine lines, the `about` lines, then
+ * each of `blocks` (a table or a paragraph) followed by a blank line, then the `notes`.
+ */
+export function formatReport({ title, info, about, blocks, notes }) {
+  const body = blocks.flatMap((block) => [block, '']);
+  return [
+    `## ${title} ${new Date().toISOString()}`,
+    '',
+    ...machineLines(info),
+    ...about,
+    '',
+    ...body,
+    ...notes,
+    '',
+  ].join('\n');
 }
 
 /** A Markdown table from a header row and body rows. */

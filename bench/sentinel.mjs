@@ -13,34 +13,37 @@
 // BENCH_STEP_TIMEOUT_MS (one wait's limit, default 120000), BENCH_NO_APPEND=1 (print only), BENCH_TRACE=1 (print
 // every Sentinel event of the realtime runs).
 
-import { spawn, execFileSync } from 'node:child_process';
-import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, connect } from 'node:net';
-import { availableParallelism, tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { ReplyParser } from '../dist/protocol/reply-parser.js';
-import { encodeRequest } from '../dist/protocol/request-encoder.js';
-import { toPlain } from '../dist/protocol/reply-text.js';
 import { Simulation } from '../dist/sim/simulation.js';
+import {
+  CLI,
+  Conn,
+  HOST,
+  callOnce,
+  formatReport,
+  freePortBlock,
+  launch,
+  launchServer,
+  machine,
+  markdownTable,
+  median,
+  publish,
+  stopAll,
+  until as untilWithin,
+} from './kit.mjs';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const CLI = join(ROOT, 'dist/cli/main.js');
-const RESULTS = join(ROOT, 'bench/RESULTS.md');
 const DOWN_AFTER = Number(process.env.BENCH_DOWN_AFTER ?? 5000);
 const FAILOVER_TIMEOUT = Number(process.env.BENCH_FAILOVER_TIMEOUT ?? 60000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const STEP_TIMEOUT_MS = Number(process.env.BENCH_STEP_TIMEOUT_MS ?? 120_000);
 /** BENCH_TRACE=1 prints every Sentinel event of the realtime runs with its ms since the SIGKILL. */
 const TRACE = process.env.BENCH_TRACE === '1';
-const HOST = '127.0.0.1';
 const QUORUM = 2;
 /** Simulated failovers run before the measured ones, so the JIT has compiled the hot paths. */
 const WARMUPS = 3;
-
-/** Every process this run started, killed at the end whatever happens. */
-const processes = new Set();
 
 // --- 1. the simulated failover ---
 
@@ -91,121 +94,11 @@ function simulatedFailover(seed) {
   };
 }
 
-// --- processes and ports ---
+// --- waiting ---
 
-/** Whether a TCP port on the loopback can be bound right now. */
-function portFree(port) {
-  return new Promise((resolveFree) => {
-    const server = createServer();
-    server.once('error', () => resolveFree(false));
-    server.listen(port, HOST, () => server.close(() => resolveFree(true)));
-  });
-}
-
-/** A first port p such that p..p+n-1 were all free a moment ago, below the ephemeral range. */
-async function freePortBlock(n) {
-  for (let attempt = 0; attempt < 200; attempt++) {
-    const base = 20_000 + Math.floor(Math.random() * 12_000);
-    let ok = true;
-    for (let i = 0; i < n && ok; i++) ok = await portFree(base + i);
-    if (ok) return base;
-  }
-  throw new Error(`no block of ${n} free ports`);
-}
-
-/** Spawns a long-running process, remembering it (and its output) for the final cleanup and for error reports. */
-function launch(name, command, args) {
-  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout.on('data', (d) => (output = (output + d).slice(-20_000)));
-  child.stderr.on('data', (d) => (output = (output + d).slice(-20_000)));
-  const exited = new Promise((r) => child.once('exit', r));
-  const proc = {
-    name,
-    child,
-    output: () => output,
-    running: () => child.exitCode === null && child.signalCode === null,
-    async stop() {
-      if (proc.running()) child.kill('SIGKILL');
-      await exited;
-      processes.delete(proc);
-    },
-  };
-  processes.add(proc);
-  return proc;
-}
-
-// --- a small RESP client ---
-
-/** One connection: `call(...args)` resolves with the reply as a plain value; `onMessage` gets pub/sub messages. */
-class Conn {
-  constructor(socket) {
-    this.socket = socket;
-    this.parser = new ReplyParser();
-    this.waiting = [];
-    this.onMessage = null;
-    socket.on('data', (chunk) => {
-      this.parser.push(chunk);
-      for (let r = this.parser.next(); r !== undefined; r = this.parser.next()) {
-        const plain = toPlain(r);
-        if (this.onMessage !== null && Array.isArray(plain) && plain[0] === 'pmessage') this.onMessage(plain);
-        else this.waiting.shift()?.resolve(plain);
-      }
-    });
-    const fail = () => {
-      for (const w of this.waiting.splice(0)) w.reject(new Error('connection closed'));
-    };
-    socket.on('close', fail);
-    socket.on('error', fail);
-  }
-
-  static open(port) {
-    return new Promise((resolveOpen, reject) => {
-      const socket = connect(port, HOST);
-      socket.once('connect', () => resolveOpen(new Conn(socket)));
-      socket.once('error', reject);
-    });
-  }
-
-  call(...args) {
-    return new Promise((resolveCall, reject) => {
-      this.waiting.push({ resolve: resolveCall, reject });
-      this.socket.write(encodeRequest(args.map(String)));
-    });
-  }
-
-  close() {
-    this.socket.destroy();
-  }
-}
-
-/** Calls one command on a fresh connection; null when the server is not reachable. */
-async function callOnce(port, ...args) {
-  let conn;
-  try {
-    conn = await Conn.open(port);
-    return await conn.call(...args);
-  } catch {
-    return null;
-  } finally {
-    conn?.close();
-  }
-}
-
-/** Polls `condition` every 20 ms until it holds; throws `message` after STEP_TIMEOUT_MS or when a process died. */
-async function until(condition, message, procs) {
-  const deadline = Date.now() + STEP_TIMEOUT_MS;
-  for (;;) {
-    const dead = procs.find((p) => !p.running());
-    if (dead !== undefined) throw new Error(`${dead.name} exited:\n${_tail(dead.output())}`);
-    try {
-      if (await condition()) return;
-    } catch {
-      // not yet
-    }
-    if (Date.now() > deadline) throw new Error(`timed out: ${message}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
+/** Polls `condition` every 20 ms until it holds; throws `message` after STEP_TIMEOUT_MS or when one of `procs` died. */
+function until(condition, message, procs) {
+  return untilWithin(condition, message, { timeoutMs: STEP_TIMEOUT_MS, everyMs: 20, procs });
 }
 
 /** A flat `[k, v, k, v…]` reply as an object. */
@@ -222,8 +115,7 @@ function startServer(kind, port, dir, masterPort) {
   const args = ['--port', String(port), '--bind', HOST, '--save', '', '--appendonly', 'no', '--dir', dir];
   args.push('--repl-diskless-sync-delay', '0');
   if (masterPort !== undefined) args.push('--replicaof', HOST, String(masterPort));
-  if (kind === 'real') return launch(`redis-server :${port}`, 'redis-server', args);
-  return launch(`redis-sim server :${port}`, process.execPath, [CLI, 'server', ...args]);
+  return launchServer(kind, port, args);
 }
 
 /** Starts a Sentinel (`kind` real or sim) on `port` from a fresh config file monitoring `masterPort`. */
@@ -248,8 +140,8 @@ function startSentinel(kind, port, dir, masterPort) {
 /** One realtime failover: ms from SIGKILL of the master to the first +sdown, +odown, +switch-master, and the last. */
 async function realtimeFailover(kind, root, run) {
   const dir = join(root, `${kind}-${run}`);
-  execFileSync('mkdir', ['-p', dir]);
-  const base = await freePortBlock(6);
+  mkdirSync(dir, { recursive: true });
+  const base = await freePortBlock(6, { bus: false });
   const [mPort, r1Port, r2Port, ...sPorts] = [0, 1, 2, 3, 4, 5].map((i) => base + i);
   const conns = [];
   try {
@@ -279,7 +171,9 @@ async function realtimeFailover(kind, root, run) {
       const conn = await Conn.open(p);
       conns.push(conn);
       await conn.call('PSUBSCRIBE', '*');
-      conn.onMessage = ([, , channel, message]) => {
+      conn.onPush = (push) => {
+        if (!Array.isArray(push) || push[0] !== 'pmessage') return;
+        const [, , channel, message] = push;
         const at = performance.now() - t0;
         if (t0 === 0) return;
         if (TRACE && channel !== '__sentinel__:hello')
@@ -294,33 +188,17 @@ async function realtimeFailover(kind, root, run) {
       };
     }
     t0 = performance.now();
-    master.child.kill('SIGKILL');
+    master.kill();
     await until(async () => seen.all !== undefined, '+switch-master on every Sentinel', procs.slice(1));
     return { sdown: seen['+sdown'], odown: seen['+odown'], switchFirst: seen['+switch-master'], switchAll: seen.all };
   } finally {
     for (const c of conns) c.close();
-    for (const p of [...processes]) await p.stop();
+    await stopAll();
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
 // --- report ---
-
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
-
-/** Describes this machine. */
-function machine() {
-  const cpuinfo = existsSync('/proc/cpuinfo') ? readFileSync('/proc/cpuinfo', 'utf8') : '';
-  const model = /^model name\s*:\s*(.*)$/m.exec(cpuinfo)?.[1] ?? 'unknown CPU';
-  const redisVersion = execFileSync('redis-server', ['--version'], { encoding: 'utf8' }).trim();
-  let load = '';
-  if (existsSync('/proc/loadavg')) load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
-  return { cpus: availableParallelism(), model, node: process.version, redisVersion, load };
-}
 
 async function main() {
   const info = machine();
@@ -362,7 +240,7 @@ async function main() {
       }
     }
   } finally {
-    for (const p of [...processes]) await p.stop();
+    await stopAll();
     rmSync(root, { recursive: true, force: true });
   }
   const measures = [
@@ -389,31 +267,12 @@ async function main() {
   }
 
   const header = ['measurement', 'redis-sentinel', 'redis-sim', 'sim/real', 'goal', ''];
-  const table = [header, header.map(() => '---'), ...rows].map((r) => `| ${r.join(' | ')} |`).join('\n');
-  const report = [
-    `## Sentinel ${new Date().toISOString()}`,
-    '',
-    `- Machine: ${info.cpus} CPUs (${info.model}), load average at start ${info.load || 'n/a'}`,
-    `- Node ${info.node}; ${info.redisVersion}`,
+  const table = markdownTable(header, rows);
+  const about = [
     `- Command: \`npm run bench:sentinel\` (bench/sentinel.mjs; BENCH_DOWN_AFTER=${DOWN_AFTER}, BENCH_FAILOVER_TIMEOUT=${FAILOVER_TIMEOUT}, BENCH_RUNS=${RUNS})`,
     `- Group: 1 master + 2 replicas (\`--save '' --appendonly no --repl-diskless-sync-delay 0\`), 3 Sentinels with \`sentinel monitor mymaster … ${QUORUM}\`, down-after-milliseconds ${DOWN_AFTER}, failover-timeout ${FAILOVER_TIMEOUT}; real: redis-server + redis-sentinel, redis-sim: \`redis-sim server\` + \`redis-sim sentinel-server\`; times are medians of ${RUNS} runs, read from PSUBSCRIBE * on every Sentinel`,
-    '',
-    table,
-    '',
-    ...notes,
-    '',
-  ].join('\n');
-  console.log(`\n${report}`);
-  if (process.env.BENCH_NO_APPEND !== '1') appendFileSync(RESULTS, `${report}\n`);
+  ];
+  publish(formatReport({ title: 'Sentinel', info, about, blocks: [table], notes }));
 }
-
-function _tail(text) {
-  return String(text).split('\n').slice(-15).join('\n');
-}
-
-process.on('SIGINT', () => {
-  for (const p of processes) p.child.kill('SIGKILL');
-  process.exit(130);
-});
 
 await main();

@@ -13,15 +13,12 @@
 // builds be compared), BENCH_NO_APPEND=1 (print only). The event-log hashes printed for rows 1 and 2 identify the run:
 // a change that only makes the engine faster must leave them as they were.
 
-import { appendFileSync, existsSync, readFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import fc from 'fast-check';
+import { ROOT, formatMs, formatReport, machine, markdownTable, oneLine, publish } from './kit.mjs';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const DIST = resolve(ROOT, process.env.BENCH_SIM_DIST ?? 'dist');
-const RESULTS = join(ROOT, 'bench/RESULTS.md');
 const ROWS = (process.env.BENCH_SIM_ROWS ?? 'idle,kill,property,scale').split(',').map((s) => s.trim());
 const RUNS = Number(process.env.BENCH_SIM_RUNS ?? 200);
 const SIZES = (process.env.BENCH_SIM_SIZES ?? '10,100,300').split(',').map(Number);
@@ -64,7 +61,7 @@ function measureIdle() {
     value: rate,
     shown: `${Math.round(rate)} virtual s / wall s`,
     met: rate >= 1000,
-    detail: `${IDLE_VIRTUAL_MS / 1000} virtual s in ${_ms(ms)}, event log ${sim.eventLog.hash().slice(0, 16)}`,
+    detail: `${IDLE_VIRTUAL_MS / 1000} virtual s in ${formatMs(ms)}, event log ${sim.eventLog.hash().slice(0, 16)}`,
   };
 }
 
@@ -89,9 +86,9 @@ function measureKill() {
   const ms = Math.min(...times);
   return {
     value: ms,
-    shown: _ms(ms),
+    shown: formatMs(ms),
     met: ms < 100,
-    detail: `${detail}; best of ${KILL_REPEAT} runs (${times.map((t) => _ms(t)).join(', ')})`,
+    detail: `${detail}; best of ${KILL_REPEAT} runs (${times.map((t) => formatMs(t)).join(', ')})`,
   };
 }
 
@@ -102,9 +99,9 @@ function measureProperty() {
   const ms = performance.now() - t0;
   return {
     value: ms,
-    shown: _ms(ms),
+    shown: formatMs(ms),
     met: ms < 120_000 * (RUNS / 200),
-    detail: `${RUNS} runs of failoverProperty (seed ${PROPERTY_SEED}), ${_ms(ms / RUNS)} per run`,
+    detail: `${RUNS} runs of failoverProperty (seed ${PROPERTY_SEED}), ${formatMs(ms / RUNS)} per run`,
   };
 }
 
@@ -144,15 +141,6 @@ function measureScale(n) {
 
 // --- the run ---
 
-/** Describes this machine. */
-function machine() {
-  const cpuinfo = existsSync('/proc/cpuinfo') ? readFileSync('/proc/cpuinfo', 'utf8') : '';
-  const model = /^model name\s*:\s*(.*)$/m.exec(cpuinfo)?.[1] ?? 'unknown CPU';
-  let load = '';
-  if (existsSync('/proc/loadavg')) load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
-  return { cpus: availableParallelism(), model, node: process.version, load };
-}
-
 const MEASUREMENTS = [
   {
     id: 'idle',
@@ -169,13 +157,13 @@ const MEASUREMENTS = [
   {
     id: 'property',
     title: `${RUNS} failover property runs`,
-    goal: `< ${_ms(120_000 * (RUNS / 200))}`,
+    goal: `< ${formatMs(120_000 * (RUNS / 200))}`,
     run: measureProperty,
   },
 ];
 
 function main() {
-  const info = machine();
+  const info = machine({ redis: false });
   const rows = [];
   const notes = [];
   for (const m of MEASUREMENTS.filter((x) => ROWS.includes(x.id))) {
@@ -186,11 +174,7 @@ function main() {
       rows.push([m.title, r.shown, m.goal, r.met ? 'met' : 'MISSED']);
       notes.push(`- ${m.id}: ${r.detail}`);
     } catch (e) {
-      const message = String(e?.message ?? e)
-        .split('\n')
-        .slice(0, 3)
-        .join(' / ')
-        .slice(0, 300);
+      const message = oneLine(String(e?.message ?? e));
       console.log(`FAILED: ${message}`);
       rows.push([m.title, 'failed', m.goal, 'MISSED']);
       notes.push(`- ${m.id}: FAILED — ${message}`);
@@ -202,7 +186,7 @@ function main() {
       process.stdout.write(`scale ${n}… `);
       try {
         const r = measureScale(n);
-        console.log(`converged in ${_ms(r.convergeVirtual)} virtual, ${_ms(r.convergeWall)} wall`);
+        console.log(`converged in ${formatMs(r.convergeVirtual)} virtual, ${formatMs(r.convergeWall)} wall`);
         scale.push(r);
       } catch (e) {
         console.log(`FAILED: ${e?.message ?? e}`);
@@ -213,7 +197,7 @@ function main() {
     if (hundred !== undefined) {
       rows.push([
         '100-node cluster converges (all nodes know all nodes)',
-        hundred.error === undefined ? _ms(hundred.convergeWall) : 'failed',
+        hundred.error === undefined ? formatMs(hundred.convergeWall) : 'failed',
         'converges',
         hundred.error === undefined ? 'met' : 'MISSED',
       ]);
@@ -221,7 +205,7 @@ function main() {
   }
 
   const header = ['measurement (simulation only: virtual time has no real-Redis counterpart)', 'redis-sim', 'goal', ''];
-  const table = [header, header.map(() => '---'), ...rows].map((r) => `| ${r.join(' | ')} |`).join('\n');
+  const table = markdownTable(header, rows);
   const scaleHeader = [
     'nodes',
     'virtual ms to converge',
@@ -229,48 +213,28 @@ function main() {
     'wall per node',
     'idle virtual s / wall s',
   ];
-  const scaleTable = [
+  const scaleTable = markdownTable(
     scaleHeader,
-    scaleHeader.map(() => '---'),
-    ...scale.map((r) =>
+    scale.map((r) =>
       r.error === undefined
-        ? [r.n, r.convergeVirtual, _ms(r.convergeWall), _ms(r.convergeWall / r.n), r.idleRate.toFixed(1)]
+        ? [r.n, r.convergeVirtual, formatMs(r.convergeWall), formatMs(r.convergeWall / r.n), r.idleRate.toFixed(1)]
         : [r.n, 'failed', '-', '-', '-'],
     ),
-  ]
-    .map((r) => `| ${r.join(' | ')} |`)
-    .join('\n');
+  );
   const env = ['BENCH_SIM_ROWS', 'BENCH_SIM_RUNS', 'BENCH_SIM_SIZES', 'BENCH_SIM_DIST']
     .filter((k) => process.env[k] !== undefined)
     .map((k) => `${k}=${process.env[k]}`)
     .join(' ');
-  const report = [
-    `## Simulated cluster ${new Date().toISOString()}`,
-    '',
-    `- Machine: ${info.cpus} CPUs (${info.model}), load average at start ${info.load || 'n/a'}`,
-    `- Node ${info.node}`,
+  const about = [
     `- Command: \`${env === '' ? '' : `${env} `}npm run bench:sim\` (bench/sim-cluster.mjs)`,
     `- Idle and kill rows: \`formCluster\` of 6 nodes, \`--cluster-node-timeout ${NODE_TIMEOUT_MS}\`, replicas synced first; the property row: \`fc.assert(failoverProperty(fc), { numRuns: ${RUNS}, seed: ${PROPERTY_SEED} })\` as test/property/cluster-failover.test.ts`,
-    '',
-    table,
-    '',
-    ...(scale.length > 0
-      ? [
-          'Scaling: N nodes, CLUSTER MEET from n1 to every other, until each knows all N (none in handshake):',
-          '',
-          scaleTable,
-          '',
-        ]
-      : []),
-    ...notes,
-    '',
-  ].join('\n');
-  console.log(`\n${report}`);
-  if (process.env.BENCH_NO_APPEND !== '1') appendFileSync(RESULTS, `${report}\n`);
-}
-
-function _ms(ms) {
-  return ms < 10_000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
+  ];
+  const blocks = [table];
+  if (scale.length > 0) {
+    blocks.push('Scaling: N nodes, CLUSTER MEET from n1 to every other, until each knows all N (none in handshake):');
+    blocks.push(scaleTable);
+  }
+  publish(formatReport({ title: 'Simulated cluster', info, about, blocks, notes }));
 }
 
 main();
