@@ -234,49 +234,53 @@ describe('a real redis-sentinel watching redis-sim servers', () => {
 });
 
 describe('a mixed group of real and redis-sim Sentinels', () => {
-  it('fails a real master over to its real replica', async () => {
-    const master = await startRealRedis();
-    const replica = await startRealRedis(['--replicaof', '127.0.0.1', String(master.port)]);
-    const conf = [
-      `sentinel monitor mm 127.0.0.1 ${master.port} 2`,
-      'sentinel down-after-milliseconds mm 1000',
-      'sentinel failover-timeout mm 5000',
-    ];
-    const sentinels = [
-      await startSentinel('real', conf),
-      await startSentinel('sim', conf),
-      await startSentinel('sim', conf),
-    ];
-    const pool = new ClientPool();
-    try {
-      const clients = await Promise.all(sentinels.map((s) => pool.connect(s)));
-      for (const c of clients) {
-        await waitFor(
-          async () => {
-            const m = await c.run('SENTINEL', 'MASTER', 'mm');
-            return field(m, 'num-slaves') === '1' && field(m, 'num-other-sentinels') === '2';
-          },
-          { timeoutMs: 20_000, message: 'sentinels did not converge' },
-        );
+  it.each([
+    ['1 real + 2 redis-sim', ['real', 'sim', 'sim']],
+    ['2 real + 1 redis-sim', ['real', 'real', 'sim']],
+  ] as const)(
+    '%s: fail a real master over to its real replica, once',
+    async (_name, kinds) => {
+      const master = await startRealRedis();
+      const replica = await startRealRedis(['--replicaof', '127.0.0.1', String(master.port)]);
+      const conf = [
+        `sentinel monitor mm 127.0.0.1 ${master.port} 2`,
+        'sentinel down-after-milliseconds mm 1000',
+        'sentinel failover-timeout mm 5000',
+      ];
+      const sentinels = [];
+      for (const kind of kinds) sentinels.push(await startSentinel(kind, conf));
+      const pool = new ClientPool();
+      try {
+        const clients = await Promise.all(sentinels.map((s) => pool.connect(s)));
+        for (const c of clients) {
+          await waitFor(
+            async () => {
+              const m = await c.run('SENTINEL', 'MASTER', 'mm');
+              return field(m, 'num-slaves') === '1' && field(m, 'num-other-sentinels') === '2';
+            },
+            { timeoutMs: 20_000, message: 'sentinels did not converge' },
+          );
+        }
+        await master.stop();
+        const promoted = ['127.0.0.1', String(replica.port)];
+        for (const c of clients) {
+          await waitFor(
+            async () =>
+              JSON.stringify(await c.run('SENTINEL', 'GET-MASTER-ADDR-BY-NAME', 'mm')) === JSON.stringify(promoted),
+            {
+              timeoutMs: 30_000,
+              message: 'the master address did not move to the replica',
+            },
+          );
+        }
+        const rc = await pool.connect(replica);
+        expect(((await rc.run('INFO', 'replication')) as string).includes('role:master')).toBe(true);
+        for (const c of clients) expect(field(await c.run('SENTINEL', 'MASTER', 'mm'), 'config-epoch')).toBe('1');
+      } finally {
+        await pool.closeAll();
+        for (const s of [...sentinels, replica, master]) await s.stop();
       }
-      await master.stop();
-      const promoted = ['127.0.0.1', String(replica.port)];
-      for (const c of clients) {
-        await waitFor(
-          async () =>
-            JSON.stringify(await c.run('SENTINEL', 'GET-MASTER-ADDR-BY-NAME', 'mm')) === JSON.stringify(promoted),
-          {
-            timeoutMs: 30_000,
-            message: 'the master address did not move to the replica',
-          },
-        );
-      }
-      const rc = await pool.connect(replica);
-      expect(((await rc.run('INFO', 'replication')) as string).includes('role:master')).toBe(true);
-      for (const c of clients) expect(field(await c.run('SENTINEL', 'MASTER', 'mm'), 'config-epoch')).toBe('1');
-    } finally {
-      await pool.closeAll();
-      for (const s of [...sentinels, replica, master]) await s.stop();
-    }
-  }, 90_000);
+    },
+    90_000,
+  );
 });
