@@ -17,6 +17,12 @@ export interface CliIo {
   err(text: string): void;
   /** Calls `handler` on SIGINT/SIGTERM until the returned function is called. */
   onSignal(handler: (signal: CliSignal) => void): () => void;
+  /** Whether standard output is a terminal (redis-cli's formatted-or-raw choice); false when not given. */
+  readonly stdoutIsTty?: boolean;
+  /** Writes bytes to standard output as they are (replies are binary); `out` of their latin1 text when not given. */
+  outBytes?(bytes: Buffer): void;
+  /** Reads all of standard input (`redis-sim cli -x`); empty when not given. */
+  readStdin?(): Promise<string>;
 }
 
 /** A command's one-line failure; `hint` adds "(see --help)" because the user can fix the command line. */
@@ -43,7 +49,14 @@ export interface CliCommand {
 export function processIo(): CliIo {
   return {
     cwd: process.cwd(),
+    stdoutIsTty: process.stdout.isTTY === true,
+    async readStdin() {
+      const chunks: Buffer[] = [];
+      for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+      return Buffer.concat(chunks).toString('latin1');
+    },
     out: (text) => process.stdout.write(text),
+    outBytes: (bytes) => process.stdout.write(bytes),
     err: (text) => process.stderr.write(text),
     onSignal(handler) {
       const onInt = () => handler('SIGINT');

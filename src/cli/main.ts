@@ -14,6 +14,7 @@ import { HostStartError } from '../runtime/server-host.js';
 import { CliError, processIo, versionText, type CliCommand, type CliIo } from './cli-io.js';
 import { clusterCommand } from './cluster-command.js';
 import { ctlCommand } from './ctl-command.js';
+import { redisCliCommand } from './redis-cli-command.js';
 import { sentinelCommand } from './sentinel-command.js';
 import { sentinelServerCommand, serverCommand } from './server-command.js';
 
@@ -24,6 +25,7 @@ const COMMANDS: readonly CliCommand[] = [
   sentinelCommand,
   sentinelServerCommand,
   ctlCommand,
+  redisCliCommand,
 ];
 
 /** Runs the CLI with `argv` (without `node` and the script path) and resolves with the process exit code. */
