@@ -23,6 +23,10 @@ export interface CliIo {
   outBytes?(bytes: Buffer): void;
   /** Reads all of standard input (`redis-sim cli -x`); empty when not given. */
   readStdin?(): Promise<string>;
+  /** Standard input as a stream (`redis-sim cli`'s interactive mode reads lines from it). */
+  readonly stdin?: NodeJS.ReadableStream;
+  /** Whether standard input is a terminal (a prompt and history then); false when not given. */
+  readonly stdinIsTty?: boolean;
 }
 
 /** A command's one-line failure; `hint` adds "(see --help)" because the user can fix the command line. */
@@ -50,6 +54,8 @@ export function processIo(): CliIo {
   return {
     cwd: process.cwd(),
     stdoutIsTty: process.stdout.isTTY === true,
+    stdin: process.stdin,
+    stdinIsTty: process.stdin.isTTY === true,
     async readStdin() {
       const chunks: Buffer[] = [];
       for await (const chunk of process.stdin) chunks.push(chunk as Buffer);

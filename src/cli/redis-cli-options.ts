@@ -84,8 +84,9 @@ export function parseRedisCliOptions(args: readonly string[], stdoutIsTty: boole
 }
 
 /** The `--help` text: the options `redis-sim cli` has (a subset of redis-cli's, with the same meaning). */
-export const REDIS_CLI_USAGE = `Usage: redis-sim cli [options] <command> [arguments...]
-Sends one command to a server and prints the reply as redis-cli 7.0 prints it.
+export const REDIS_CLI_USAGE = `Usage: redis-sim cli [options] [command [arguments...]]
+Sends a command to a server and prints the reply as redis-cli 7.0 prints it. Without a command, reads commands
+line by line (a prompt on a terminal; \`N command\` repeats it; connect <host> <port>, clear, quit).
 
   -h <host>          server address (default 127.0.0.1)
   -p <port>          server port (default 6379)
@@ -106,8 +107,8 @@ Sends one command to a server and prints the reply as redis-cli 7.0 prints it.
   -v, --version      print the version
   --help             print this help
 
-Not in redis-sim cli yet: the interactive prompt and redis-cli's other modes (--cluster, --pipe, --scan, --stat,
---latency, ...); use Debian's redis-cli for those.
+Not in redis-sim cli yet: command hints, completion and the history file of the prompt, and redis-cli's other
+modes (--cluster, --pipe, --scan, --stat, --latency, ...); use Debian's redis-cli for those.
 
 Examples:
   redis-sim cli -p 7000 CLUSTER INFO

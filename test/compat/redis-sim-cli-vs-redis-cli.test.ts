@@ -2,6 +2,7 @@
 // redis-server instances in the same state; stdout, stderr and exit codes must be identical byte for byte.
 
 import { spawn } from 'node:child_process';
+import { Readable } from 'node:stream';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CliIo } from '../../src/cli/cli-io.js';
@@ -45,6 +46,7 @@ async function simCli(args: readonly string[], input = ''): Promise<Run> {
     err: (text) => (run.stderr += Buffer.from(text, 'utf8').toString('latin1')),
     onSignal: () => () => {},
     readStdin: () => Promise.resolve(input),
+    stdin: Readable.from([Buffer.from(input, 'latin1')]),
   };
   run.code = await runCli(['cli', ...args], io);
   return run;
@@ -150,6 +152,46 @@ describe('redis-sim cli prints replies as redis-cli does', () => {
   }, 120_000);
 });
 
+describe('redis-sim cli reading commands from standard input (interactive mode without a terminal)', () => {
+  let real: ProcessServer;
+  let twin: ProcessServer;
+
+  beforeAll(async () => {
+    real = await startRealRedis();
+    twin = await startRealRedis();
+  });
+  afterAll(async () => {
+    await real?.stop();
+    await twin?.stop();
+  });
+
+  it('runs each line as redis-cli does: quoting, repeats, SELECT, MULTI, errors, quit', async () => {
+    const session = [
+      'SET a 1',
+      'GET a',
+      'SELECT 2',
+      'SET b "x y\\n"',
+      'GET b',
+      '3 INCR c',
+      '0 INCR c',
+      'MULTI',
+      'INCR c',
+      'EXEC',
+      'NOPE',
+      '',
+      '"unbalanced',
+      'HGETALL missing',
+      'quit',
+      'PING',
+    ].join('\n');
+    for (const mode of MODES) {
+      const [expected, actual] = await both(real.port, twin.port, [...mode], `${session}\n`);
+      expect(expected.stdout).toContain('Invalid argument(s)');
+      expect(actual, mode.join(' ')).toEqual(expected);
+    }
+  });
+});
+
 describe('redis-sim cli -c in a cluster', () => {
   let cluster: StartedCluster | null = null;
 
@@ -159,6 +201,7 @@ describe('redis-sim cli -c in a cluster', () => {
 
   it('follows MOVED to the owner as redis-cli -c does, and prints the error without -c', async () => {
     cluster = await startCluster({ masters: 3 });
+    let redirected = 0;
     for (const node of cluster.nodes) {
       for (const args of [
         ['-c', 'SET', 'foo', 'bar'],
@@ -171,6 +214,13 @@ describe('redis-sim cli -c in a cluster', () => {
         const actual = await runWithInput(process.execPath, [CLI_PATH, 'cli', '-p', port, ...args]);
         expect(actual, `${port} ${args.join(' ')}`).toEqual(expected);
       }
+      // Interactive, -c prints where each redirection leads.
+      const session = 'SET foo bar\nGET foo\nSET other 1\nGET foo\n';
+      const expected = await runWithInput('redis-cli', ['-c', '-p', String(node.port)], session);
+      const actual = await runWithInput(process.execPath, [CLI_PATH, 'cli', '-c', '-p', String(node.port)], session);
+      expect(actual).toEqual(expected);
+      if (expected.stdout.includes('-> Redirected to slot')) redirected++;
     }
+    expect(redirected).toBeGreaterThan(0);
   }, 60_000);
 });
