@@ -150,22 +150,8 @@ describe('redis-sim cli prints replies as redis-cli does', () => {
     const refused = await runWithInput('redis-cli', ['-p', '1', 'PING']);
     expect(await runWithInput(process.execPath, [CLI_PATH, 'cli', '-p', '1', 'PING'])).toEqual(refused);
   }, 120_000);
-});
 
-describe('redis-sim cli reading commands from standard input (interactive mode without a terminal)', () => {
-  let real: ProcessServer;
-  let twin: ProcessServer;
-
-  beforeAll(async () => {
-    real = await startRealRedis();
-    twin = await startRealRedis();
-  });
-  afterAll(async () => {
-    await real?.stop();
-    await twin?.stop();
-  });
-
-  it('runs each line as redis-cli does: quoting, repeats, SELECT, MULTI, errors, quit', async () => {
+  it('reads commands from standard input without a command (interactive mode), line by line: quoting, repeats, SELECT, MULTI, errors, quit', async () => {
     const session = [
       'SET a 1',
       'GET a',
