@@ -54,6 +54,20 @@ export class CliConnection {
     if (this.failure === null) this.socket.write(encodeRequest(args));
   }
 
+  /** Writes raw bytes (`--pipe`); resolves once the socket can take more. */
+  writeRaw(bytes: Buffer): Promise<void> {
+    if (this.failure !== null || this.socket.write(bytes)) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = (): void => {
+        this.socket.off('drain', done);
+        this.socket.off('close', done);
+        resolve();
+      };
+      this.socket.on('drain', done);
+      this.socket.on('close', done);
+    });
+  }
+
   /** The next reply; rejects once the connection has failed and no reply is left. */
   async read(): Promise<Reply> {
     for (;;) {

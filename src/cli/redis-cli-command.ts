@@ -14,6 +14,7 @@ import {
   RedisCliUsageError,
   type RedisCliOptions,
 } from './redis-cli-options.js';
+import { pipeMode, scanMode } from './redis-cli-modes.js';
 import { formatCliReply } from './reply-format.js';
 
 /** The `cli` command. */
@@ -44,6 +45,17 @@ export async function runRedisCli(args: readonly string[], io: CliIo): Promise<n
   }
   if (options.password !== null && !options.noAuthWarning) {
     io.err("Warning: Using a password with '-a' or '-u' option on the command line interface may not be safe.\n");
+  }
+  if (options.pipe || options.scan) {
+    const session = new _Session(options, io, false);
+    try {
+      const connection = await session.open();
+      if (connection === null) return 1;
+      if (options.pipe) return await pipeMode(connection, io, options.pipeTimeoutS);
+      return await scanMode(connection, io, options);
+    } finally {
+      session.close();
+    }
   }
   if (options.command.length === 0) return _repl(new _Session(options, io, true), io);
   // Command-line words are UTF-8; the protocol layer speaks bytes as latin1 strings.
@@ -274,6 +286,11 @@ class _Session {
       return false;
     }
     return true;
+  }
+
+  /** Connects (cliConnect) and returns the connection; null after printing why it could not connect. */
+  async open(): Promise<CliConnection | null> {
+    return (await this.connect()) ? this.connection : null;
   }
 
   close(): void {

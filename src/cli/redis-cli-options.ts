@@ -21,6 +21,12 @@ export interface RedisCliOptions {
   stdinLastArg: boolean;
   repeat: number;
   intervalMs: number;
+  /** `--pipe`: standard input is raw protocol to send (pipeMode). */
+  pipe: boolean;
+  pipeTimeoutS: number;
+  /** `--scan [--pattern p]`: lists keys with SCAN (scanMode). */
+  scan: boolean;
+  pattern: string | null;
   help: boolean;
   version: boolean;
   /** The command and its arguments. */
@@ -48,6 +54,10 @@ export function parseRedisCliOptions(args: readonly string[], stdoutIsTty: boole
     stdinLastArg: false,
     repeat: 1,
     intervalMs: 0,
+    pipe: false,
+    pipeTimeoutS: 30,
+    scan: false,
+    pattern: null,
     help: false,
     version: false,
     command: [],
@@ -66,6 +76,10 @@ export function parseRedisCliOptions(args: readonly string[], stdoutIsTty: boole
     else if (arg === '-r' && hasValue) options.repeat = _atoi(value());
     else if (arg === '-i' && hasValue) options.intervalMs = (Number.parseFloat(value()) || 0) * 1000;
     else if (arg === '-x') options.stdinLastArg = true;
+    else if (arg === '--pipe') options.pipe = true;
+    else if (arg === '--pipe-timeout' && hasValue) options.pipeTimeoutS = _atoi(value());
+    else if (arg === '--scan') options.scan = true;
+    else if (arg === '--pattern' && hasValue) options.pattern = value();
     else if (arg === '--no-auth-warning') options.noAuthWarning = true;
     else if (arg === '--raw') options.output = 'raw';
     else if (arg === '--no-raw') options.output = 'standard';
@@ -104,11 +118,15 @@ line by line (a prompt on a terminal; \`N command\` repeats it; connect <host> <
   --raw              print replies raw (the default when output is not a terminal)
   --no-raw           print replies formatted even when output is not a terminal
   --csv              print replies as CSV
+  --pipe             send standard input (raw RESP) and count the replies
+  --pipe-timeout <s> with --pipe, give up after this long without a reply (default 30; 0: never)
+  --scan             list the keys with SCAN
+  --pattern <glob>   with --scan, only the keys matching this pattern
   -v, --version      print the version
   --help             print this help
 
 Not in redis-sim cli yet: command hints, completion and the history file of the prompt, and redis-cli's other
-modes (--cluster, --pipe, --scan, --stat, --latency, ...); use Debian's redis-cli for those.
+modes (--cluster, --stat, --latency, --bigkeys, ...); use Debian's redis-cli for those.
 
 Examples:
   redis-sim cli -p 7000 CLUSTER INFO

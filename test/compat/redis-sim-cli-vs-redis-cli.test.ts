@@ -7,6 +7,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CliIo } from '../../src/cli/cli-io.js';
 import { runCli } from '../../src/cli/main.js';
+import { encodeRequestString } from '../../src/protocol/request-encoder.js';
 import { startCluster, type StartedCluster } from '../../src/index.js';
 import { CLI_PATH, startRealRedis, type ProcessServer } from '../helpers/servers.js';
 
@@ -150,6 +151,23 @@ describe('redis-sim cli prints replies as redis-cli does', () => {
     const refused = await runWithInput('redis-cli', ['-p', '1', 'PING']);
     expect(await runWithInput(process.execPath, [CLI_PATH, 'cli', '-p', '1', 'PING'])).toEqual(refused);
   }, 120_000);
+
+  it('--pipe sends raw protocol and counts the replies; --scan lists the keys', async () => {
+    let protocol = '';
+    for (let i = 0; i < 500; i++) protocol += encodeRequestString(['SET', `piped:${i}`, `v${i}`]);
+    protocol += encodeRequestString(['LPUSH', 'piped:1', 'x']) + encodeRequestString(['DBSIZE']);
+    const [expected, actual] = await both(real.port, twin.port, ['--pipe'], protocol);
+    expect(expected.stdout).toContain('errors: 1, replies: 502');
+    expect(actual).toEqual(expected);
+    for (const args of [['--scan'], ['--scan', '--pattern', 'piped:1*'], ['--no-raw', '--scan', '--pattern', '*:4?']]) {
+      const [scanned, listed] = await both(real.port, twin.port, args);
+      // SCAN's order follows each server's hash table; the keys listed must be the same.
+      const sorted = (run: Run): string[] => run.stdout.split('\n').sort();
+      expect(listed.code).toBe(scanned.code);
+      expect(sorted(listed)).toEqual(sorted(scanned));
+      expect(scanned.stdout.length).toBeGreaterThan(0);
+    }
+  });
 
   it('reads commands from standard input without a command (interactive mode), line by line: quoting, repeats, SELECT, MULTI, errors, quit', async () => {
     const session = [
